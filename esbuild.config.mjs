@@ -1,0 +1,86 @@
+// Every bundle WaferScope ships or tests, built by esbuild.
+//   dist/extension.js  VS Code client (node, cjs, `vscode` external)
+//   dist/server.js     language server (node)
+//   dist/cli.js        `waferscope` command (node, executable)
+//   dist/webview.js    the panel's UI (browser)
+//   dist/test/*.js     test suites that run inside VS Code's extension host / the unit runner
+// `--watch` rebuilds on change.
+import * as esbuild from 'esbuild';
+import { chmodSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+};
+
+/** Collects every `*.test.ts` under a folder, for the test bundles. */
+function testFiles(dir) {
+  if (!existsSync(dir)) return [];
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...testFiles(p));
+    else if (name.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
+}
+
+const builds = [
+  { ...node, entryPoints: { extension: 'extension/main.ts' }, outdir: 'dist', external: ['vscode'] },
+  { ...node, entryPoints: { server: 'language-server/server/main.ts' }, outdir: 'dist' },
+  {
+    ...node,
+    entryPoints: { cli: 'language-server/cli/main.ts' },
+    outdir: 'dist',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    entryPoints: { webview: 'webview/main.ts' },
+    outdir: 'dist',
+    sourcemap: false,
+    minify: true,
+    logLevel: 'warning',
+  },
+];
+
+if (!production) {
+  // Unit and protocol suites run in plain Node; the integration suite runs inside VS Code.
+  const unit = [...testFiles('test/unit'), ...testFiles('test/protocol')];
+  if (unit.length) {
+    builds.push({ ...node, entryPoints: unit, outbase: 'test', outdir: 'dist/test', external: ['mocha'] });
+  }
+  const integration = testFiles('test/integration');
+  if (integration.length) {
+    builds.push({
+      ...node,
+      entryPoints: ['test/integration/index.ts', ...integration],
+      outbase: 'test',
+      outdir: 'dist/test',
+      external: ['vscode', 'mocha'],
+    });
+  }
+}
+
+if (watch) {
+  for (const options of builds) {
+    const ctx = await esbuild.context(options);
+    await ctx.watch();
+  }
+  console.log('esbuild: watching for changes');
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+  chmodSync('dist/cli.js', 0o755);
+}

@@ -1,0 +1,176 @@
+/**
+ * The report: everything WaferScope knows about one config file, in the shape the CLI prints with
+ * `--json` and the language server sends to the panel. One producer (`analyze.ts`) builds it for
+ * both, so the CLI and the editor always agree.
+ */
+import type { ConfigFormat, CoreDiagnostic, Optimizer, Precision } from './types';
+
+export interface ModelSummary {
+  family: string;
+  architecture: string;
+  /** JSON numbers; exact (below 2^53 for any model we accept). */
+  parameters: number;
+  activeParameters: number;
+  embeddingParameters: number;
+  layers: number;
+  hiddenSize: number;
+  numHeads: number;
+  numKvHeads: number;
+  ffnSize: number;
+  vocabSize: number;
+  sequenceLength: number;
+  experts?: { routed: number; topK: number; shared: number };
+}
+
+export interface TrainingSummary {
+  globalBatchSize: number;
+  /** The micro-batch actually simulated (resolved when the config says auto/explore/none). */
+  microBatchSize: number;
+  microBatchSource: 'config' | 'auto';
+  /** Systems the job runs on. */
+  numCsx: number;
+  numCsxSource: 'config' | 'cluster' | 'cli';
+  /** Micro-batches per system per step (gradient accumulation). */
+  accumulationSteps: number;
+  optimizer: Optimizer;
+  precision: Precision;
+  sequenceLength: number;
+}
+
+export interface ClusterSummary {
+  name: string;
+  system: string;
+  systems: number;
+  memoryxCapacityBytes: number;
+  origin: 'file' | 'setting' | 'default';
+  file?: string;
+}
+
+export interface MemoryxBreakdown {
+  /** 16-bit (or fp32) weights as streamed to the wafer. */
+  weights: number;
+  gradients: number;
+  /** fp32 master copy (mixed precision only). */
+  masterWeights: number;
+  /** Optimizer moments (Adam m and v, SGD momentum, ...). */
+  optimizerState: number;
+}
+
+export interface MemoryxResult {
+  requiredBytes: number;
+  capacityBytes: number;
+  fits: boolean;
+  breakdown: MemoryxBreakdown;
+  bytesPerParameter: number;
+  /** Smallest announced MemoryX tier for this system that holds requiredBytes (null: none does). */
+  recommendedTierBytes: number | null;
+  /** The vendor's ~50 bytes/parameter sizing, shown beside the model as a cross-check. */
+  vendorRuleBytes: number;
+  /** Time of the optimizer update inside MemoryX at the iteration boundary. */
+  updateSeconds: number;
+}
+
+export interface LayerMemory {
+  index: number;
+  name: string;
+  parameters: number;
+  /** Peak on-wafer bytes while this layer runs, and what makes it up. */
+  workingSetBytes: number;
+  weightBytes: number;
+  gradientBytes: number;
+  activationBytes: number;
+  workspaceBytes: number;
+}
+
+export interface WaferResult {
+  sramBytes: number;
+  /** Largest per-layer working set at the simulated micro-batch. */
+  perLayerPeakBytes: number;
+  /** Activation bytes of one decoder layer at the simulated micro-batch. */
+  activationBytesPerLayer: number;
+  fits: boolean;
+  microBatch: number;
+  /** Largest micro-batch whose working set fits in SRAM (0: not even 1 fits). */
+  maxMicroBatch: number;
+  largestLayer: { index: number; name: string; parameters: number; bytes: number };
+  /** Layer-input checkpoints of all layers for one micro-batch, and where they live. */
+  checkpoints: { bytes: number; location: 'wafer' | 'activation-servers' };
+  layers: LayerMemory[];
+}
+
+export type Bound = 'compute' | 'weight-streaming' | 'swarmx' | 'memoryx' | 'activation-io';
+
+export type Lane = 'weights-fwd' | 'forward' | 'weights-bwd' | 'backward' | 'gradients' | 'optimizer';
+
+/** One bar of the weight-streaming timeline, in seconds from the start of the step. */
+export interface TimelineBar {
+  lane: Lane;
+  start: number;
+  end: number;
+  /** Decoder/embedding/head layer index, absent for the optimizer update. */
+  layer?: number;
+  label: string;
+  bound?: Bound;
+}
+
+export interface TimelinePhase {
+  /** e.g. 'forward', 'backward', 'optimizer update'. */
+  name: string;
+  seconds: number;
+  bound: Bound;
+}
+
+export interface TimelineResult {
+  stepSeconds: number;
+  tokensPerSecond: number;
+  mfu: number;
+  /** Which peak MFU is measured against (e.g. 'dense FP16 15 PFLOP/s per CS-3 (assumption)'). */
+  peak: { flops: number; name: string };
+  bottleneck: Bound;
+  phases: TimelinePhase[];
+  /** One micro-batch in detail (per layer), then the remaining micro-batches and the update. */
+  bars: TimelineBar[];
+  microBatchSeconds: number;
+  accumulationSteps: number;
+  /** Time to train a token budget (the config's max_steps, else 20 tokens/parameter). */
+  timeToTrain: { tokens: number; seconds: number; basis: string };
+}
+
+export interface ScalingPoint {
+  systems: number;
+  stepSeconds: number;
+  speedup: number;
+  efficiency: number;
+}
+
+export interface ScalingResult {
+  systems: number;
+  speedupVs1: number;
+  efficiency: number;
+  curve: ScalingPoint[];
+}
+
+/** A constant the simulation used, with where it comes from; `assumption` ones are flagged to the user. */
+export interface ConstantUse {
+  name: string;
+  value: number;
+  unit: string;
+  source: string;
+  assumption: boolean;
+  overridden?: boolean;
+}
+
+export interface Report {
+  file: string;
+  format: ConfigFormat | 'unknown';
+  model: ModelSummary | null;
+  cluster: ClusterSummary;
+  training?: TrainingSummary;
+  memoryx?: MemoryxResult;
+  wafer?: WaferResult;
+  timeline?: TimelineResult;
+  scaling?: ScalingResult;
+  /** Constants and assumptions behind the numbers above. */
+  constants?: ConstantUse[];
+  diagnostics: CoreDiagnostic[];
+}

@@ -1,0 +1,208 @@
+/**
+ * The shared vocabulary of WaferScope's core: the normalised description of a model, a training
+ * job and a cluster that the config readers produce and the simulator consumes, plus the
+ * editor-neutral diagnostic type that both the CLI and the language server publish.
+ *
+ * Nothing in `language-server/core/` may import `vscode` or any LSP package: the CLI, the tests and
+ * the language server all run this same code.
+ */
+
+/** Zero-based, like LSP, so the server can pass ranges through unchanged. */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+/** One text edit; `file` is an absolute path when the edit targets another file (a cluster file). */
+export interface FixEdit {
+  file?: string;
+  range: Range;
+  newText: string;
+}
+
+/** What a quick fix does; carried in `diagnostic.data` so the server can build the code action. */
+export interface FixData {
+  title: string;
+  edits: FixEdit[];
+}
+
+export interface CoreDiagnostic {
+  severity: Severity;
+  /** Stable, kebab-case, documented in the README's reference section (e.g. `memoryx-capacity`). */
+  code: string;
+  message: string;
+  range: Range;
+  /** Quick fixes for this diagnostic, most useful first. */
+  fixes?: FixData[];
+}
+
+/** Where a normalised value was written: the key and the value, so diagnostics land on the right token. */
+export interface SourceRef {
+  /** YAML/JSON path of the key, e.g. ['trainer','init','model','hidden_size']. */
+  path: (string | number)[];
+  keyRange: Range;
+  valueRange: Range;
+}
+
+export type ConfigFormat = 'modelzoo-trainer' | 'modelzoo-legacy' | 'hf-config' | 'cluster';
+
+/** The structural kind of a decoder layer; the parameter count and the simulator branch on it. */
+export type Architecture = 'gpt' | 'llama' | 'falcon' | 'bloom' | 'deepseek';
+
+export interface MoeDescription {
+  /** Routed experts per MoE layer. */
+  numExperts: number;
+  /** Routed experts used per token. */
+  topK: number;
+  /** Always-on shared experts (DeepSeek-V3); 0 for Mixtral. */
+  numSharedExperts: number;
+  /** Intermediate size of one routed expert. */
+  expertFfnSize: number;
+  /** Intermediate size of one shared expert. */
+  sharedExpertFfnSize: number;
+  /** The first `firstDenseLayers` layers use a dense MLP of `ffnSize` instead (DeepSeek-V3: 3). */
+  firstDenseLayers: number;
+  /** DeepSeek-V3 router has a per-expert correction bias. */
+  routerBias: boolean;
+}
+
+/** Multi-head latent attention (DeepSeek-V2/V3, Kimi K2). */
+export interface MlaDescription {
+  /** 0 means no low-rank query projection (q_proj is a full matrix). */
+  qLoraRank: number;
+  kvLoraRank: number;
+  qkNopeHeadDim: number;
+  qkRopeHeadDim: number;
+  vHeadDim: number;
+}
+
+export interface ModelDescription {
+  /** Family as the source names it: Model Zoo `name` (gpt3, llama, ...) or HF `model_type`. */
+  family: string;
+  architecture: Architecture;
+  hiddenSize: number;
+  numLayers: number;
+  numHeads: number;
+  /** Key/value heads (GQA); equals numHeads for plain multi-head attention. */
+  numKvHeads: number;
+  headDim: number;
+  /** Dense MLP intermediate ("filter") size. */
+  ffnSize: number;
+  vocabSize: number;
+  maxPositionEmbeddings: number;
+  positionEmbedding: 'learned' | 'rotary' | 'alibi' | 'none';
+  /** `gated` = 3-matrix SwiGLU/GeGLU MLP, `plain` = 2-matrix GELU/ReLU MLP. */
+  mlpKind: 'plain' | 'gated';
+  normKind: 'layernorm' | 'rmsnorm';
+  /** Norms per decoder layer (2 normally; Falcon-7B style parallel blocks have 1). */
+  normsPerLayer: number;
+  tiedEmbeddings: boolean;
+  bias: {
+    /** Q, K, V projections. */
+    qkv: boolean;
+    /** Attention output projection. */
+    attnOut: boolean;
+    /** MLP matrices. */
+    mlp: boolean;
+    /** LM head (only when untied). */
+    lmHead: boolean;
+  };
+  /** LayerNorm right after the token embedding (BLOOM). */
+  embeddingNorm: boolean;
+  moe?: MoeDescription;
+  mla?: MlaDescription;
+}
+
+export type Optimizer = 'adamw' | 'adam' | 'sgd' | 'sgd-momentum' | 'lamb' | 'adafactor';
+
+export type Precision = 'fp32' | 'fp16' | 'bf16' | 'cbf16';
+
+export type MicroBatchSetting = number | 'auto' | 'explore' | 'none';
+
+export interface TrainingDescription {
+  /** Global batch in sequences (Model Zoo >= 1.9.1: split over num_csx). */
+  globalBatchSize: number;
+  /** As written; undefined when the config names none (treated as 'auto'). */
+  microBatchSize?: MicroBatchSetting;
+  /** Systems the job uses, from the config; undefined = all the cluster's systems. */
+  numCsx?: number;
+  sequenceLength: number;
+  /** Mixed precision with this 16-bit type, or fp32 when precision is disabled. */
+  precision: Precision;
+  optimizer: Optimizer;
+  /** Activation recompute policy; Cerebras does not publish it (assumption, see simulator). */
+  recompute?: 'none' | 'selective' | 'full';
+  maxSteps?: number;
+}
+
+export interface ClusterDescription {
+  name: string;
+  /** Hardware preset name: 'cs-3' or 'cs-2'. */
+  system: string;
+  /** CS-X systems available in the cluster. */
+  systems: number;
+  memoryxCapacityBytes: number;
+  /** Hardware constant overrides, by their documented name. */
+  overrides: Record<string, number>;
+  /** Where this cluster came from. */
+  origin: { kind: 'file'; file: string } | { kind: 'setting'; file: string } | { kind: 'default' };
+}
+
+/**
+ * One config file, read and normalised. `sources` maps a canonical field name (for example
+ * `model.hiddenSize`, `training.microBatchSize`, `training.numCsx`, `cluster.memoryxCapacity`)
+ * to where it was written, so a diagnostic about that field lands on its key.
+ */
+export interface ConfigDocument {
+  file: string;
+  format: ConfigFormat | 'unknown';
+  /** Decoder model, when the file describes one we model. */
+  model?: ModelDescription;
+  training?: TrainingDescription;
+  /** A cluster file's own cluster. */
+  cluster?: ClusterDescription;
+  /** `# waferscope: cluster=<relative path>` as written, resolved against the file's folder. */
+  clusterReference?: { path: string; range: Range };
+  /** Model Zoo family we recognise but do not model (bert, t5, vit, ...). */
+  unmodelledFamily?: string;
+  sources: Record<string, SourceRef>;
+  /** Syntax, type and validation diagnostics found while reading. */
+  diagnostics: CoreDiagnostic[];
+}
+
+/** One weight tensor of a layer. `copies` > 1 for routed experts; `activeCopies` of them run per token. */
+export interface WeightTensor {
+  /** e.g. 'q_proj', 'mlp.up', 'experts.down', 'input_norm.weight'. */
+  name: string;
+  /** [rows, cols] for a matrix (input dim, output dim), [n] for a vector. */
+  shape: [number, number] | [number];
+  copies: number;
+  activeCopies: number;
+}
+
+/** The layers the wafer runs one at a time in weight-streaming mode, in execution order. */
+export interface LayerStructure {
+  index: number;
+  kind: 'embedding' | 'decoder' | 'head';
+  /** e.g. 'embedding', 'decoder 0', 'decoder 3 (MoE)', 'final norm + LM head'. */
+  name: string;
+  tensors: WeightTensor[];
+  parameters: bigint;
+  activeParameters: bigint;
+}
+
+export interface ModelStructure {
+  layers: LayerStructure[];
+  /** Exact, as Hugging Face transformers counts them (tied embeddings counted once). */
+  totalParameters: bigint;
+  activeParameters: bigint;
+  /** Token (and learned position) embeddings. */
+  embeddingParameters: bigint;
+}
