@@ -1,0 +1,135 @@
+/**
+ * The one typed protocol shared by the language server, the extension and the webview.
+ *
+ * Two legs:
+ *  - server <-> extension: custom LSP methods (names and payloads below; the server and the client
+ *    wrap them in `RequestType` / `NotificationType` locally, so this module imports nothing from
+ *    LSP packages and the browser bundle can use it too);
+ *  - extension <-> webview: `postMessage` messages, with a ready handshake: the webview sends
+ *    `ready` once its listeners exist, and only then does the host send state, so no first message
+ *    is lost.
+ */
+import type { Report, TimelineResult, ScalingResult } from '../language-server/core/report';
+
+export type { Report, TimelineResult, ScalingResult };
+export type * from '../language-server/core/report';
+
+/** How the status bar and the panel summarise a document. */
+export type FitStatus = 'fits' | 'does-not-fit' | 'invalid' | 'not-modelled' | 'not-a-config';
+
+// ---------------------------------------------------------------------------------------------
+// Server <-> extension (LSP custom methods)
+
+/** Server -> client notification after every (re)analysis of an open config document. */
+export const ResultNotificationMethod = 'waferscope/result';
+export interface ResultNotification {
+  uri: string;
+  version: number;
+  status: FitStatus;
+  /** One-line summary for the status bar tooltip. */
+  summary: string;
+  /** Null for files that are not configs we understand. */
+  report: Report | null;
+}
+
+/** Client -> server: the full human-readable report (what the CLI prints) and the JSON report. */
+export const RunSimulationMethod = 'waferscope/runSimulation';
+export interface RunSimulationParams {
+  uri: string;
+}
+export interface RunSimulationResult {
+  text: string;
+  report: Report | null;
+  status: FitStatus;
+}
+
+/** Client -> server: per-PE data of one layer for the heatmap (computed lazily, one layer at a time). */
+export const HeatmapMethod = 'waferscope/heatmap';
+export interface HeatmapParams {
+  uri: string;
+  layer: number;
+}
+
+/** A rectangle of PEs that holds tiles of one matrix (or one kind of work) of the layer. */
+export interface HeatmapRegion {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** What runs here, e.g. 'q_proj', 'mlp.up', 'attention scores'. */
+  label: string;
+  /** The matrix is cut into tileRows x tileCols tiles, one per PE of the region (row-major). */
+  tileRows: number;
+  tileCols: number;
+  /** Matrix shape, for the tooltip. */
+  rows: number;
+  cols: number;
+}
+
+export interface HeatmapPayload {
+  uri: string;
+  layer: number;
+  layerName: string;
+  layerCount: number;
+  /** PE grid (762 x 1172 on WSE-3). */
+  width: number;
+  height: number;
+  sramPerPeBytes: number;
+  /** Die grid drawn over the wafer; `assumption` when the layout is not published. */
+  dies: { columns: number; rows: number; assumption: boolean };
+  /** Per-PE SRAM bytes used, little-endian Uint16 fractions of sramPerPeBytes (x/65535), base64, row-major. */
+  occupancy: string;
+  /** Per-PE compute utilization, Uint8 fractions (x/255), base64, row-major. */
+  utilization: string;
+  regions: HeatmapRegion[];
+  summary: {
+    busyPes: number;
+    totalPes: number;
+    sramUsedBytes: number;
+    sramTotalBytes: number;
+    idleFraction: number;
+  };
+}
+
+/** Client -> server: the timeline and scaling of the same config run on `systems` systems. */
+export const TimelineMethod = 'waferscope/timeline';
+export interface TimelineParams {
+  uri: string;
+  systems: number;
+}
+export interface TimelinePayload {
+  uri: string;
+  systems: number;
+  timeline: TimelineResult;
+  scaling: ScalingResult;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Extension <-> webview (postMessage)
+
+export type PanelView = 'heatmap' | 'timeline' | 'memory' | 'summary';
+
+export type HostToWebview =
+  | { type: 'result'; fileName: string; result: ResultNotification }
+  | { type: 'heatmap'; payload: HeatmapPayload }
+  | { type: 'timeline'; payload: TimelinePayload }
+  | { type: 'showView'; view: PanelView }
+  | { type: 'error'; message: string };
+
+export type WebviewToHost =
+  | { type: 'ready' }
+  | { type: 'requestHeatmap'; layer: number }
+  | { type: 'requestTimeline'; systems: number }
+  /** The webview finished drawing a result (tests and the latency bench wait on it). */
+  | { type: 'rendered'; uri: string; version: number; view: PanelView };
+
+/** What the webview keeps in `vscode.setState` so it survives being hidden and VS Code restarting. */
+export interface PanelState {
+  uri?: string;
+  view: PanelView;
+  layer: number;
+  metric: 'sram' | 'compute';
+  systems: number;
+}
+
+export const PANEL_VIEW_TYPE = 'waferscope.panel';
