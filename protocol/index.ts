@@ -14,8 +14,7 @@ import type { Report, TimelineResult, ScalingResult } from '../language-server/c
 export type { Report, TimelineResult, ScalingResult };
 export type * from '../language-server/core/report';
 
-/** How the status bar and the panel summarise a document. */
-export type FitStatus = 'fits' | 'does-not-fit' | 'invalid' | 'not-modelled' | 'not-a-config';
+import type { FitStatus } from '../language-server/core/report';
 
 // ---------------------------------------------------------------------------------------------
 // Server <-> extension (LSP custom methods)

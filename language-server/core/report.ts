@@ -5,6 +5,9 @@
  */
 import type { ConfigFormat, CoreDiagnostic, Optimizer, Precision } from './types';
 
+/** How the status bar and the panel summarise a document. */
+export type FitStatus = 'fits' | 'does-not-fit' | 'invalid' | 'not-modelled' | 'cluster' | 'not-a-config';
+
 export interface ModelSummary {
   family: string;
   architecture: string;

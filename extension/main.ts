@@ -1,0 +1,29 @@
+/** Entry point of the WaferScope extension: a thin client over the language server. */
+import * as vscode from 'vscode';
+import { PANEL_VIEW_TYPE } from '../protocol';
+import { registerCommands } from './commands';
+import { Ctx, type WaferScopeApi } from './ctx';
+import { WaferScopePanel } from './panel';
+
+let ctx: Ctx | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<WaferScopeApi> {
+  ctx = new Ctx(context);
+  const current = ctx;
+  context.subscriptions.push(
+    current,
+    ...registerCommands(current),
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel): Promise<void> {
+        WaferScopePanel.revive(panel, context, current);
+      },
+    }),
+  );
+  await current.start();
+  return current.api;
+}
+
+export async function deactivate(): Promise<void> {
+  await ctx?.client.stop();
+  ctx = undefined;
+}

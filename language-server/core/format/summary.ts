@@ -1,0 +1,36 @@
+/** The one-line summary of a report: the code lens on the first line and the status bar tooltip. */
+import type { Report } from '../report';
+import { formatBytes, formatCount, formatSeconds } from './units';
+
+export function lensSummary(report: Report): string {
+  const parts: string[] = [];
+  if (report.model) {
+    const active = report.model.activeParameters !== report.model.parameters
+      ? ` (${formatCount(report.model.activeParameters)} active)`
+      : '';
+    parts.push(`${formatCount(report.model.parameters)} params${active}`);
+  }
+  if (report.memoryx) {
+    parts.push(`MemoryX ${bytesPair(report.memoryx.requiredBytes, report.memoryx.capacityBytes)}`);
+  }
+  if (report.wafer) {
+    parts.push(`wafer ${bytesPair(report.wafer.perLayerPeakBytes, report.wafer.sramBytes)} per layer`);
+  }
+  if (report.timeline && report.training) {
+    parts.push(`${formatSeconds(report.timeline.stepSeconds)}/step on ${report.training.numCsx} ${report.cluster.system.toUpperCase()}`);
+  }
+  if (!parts.length && report.format === 'cluster') {
+    parts.push(`${report.cluster.systems} x ${report.cluster.system.toUpperCase()}, MemoryX ${formatBytes(report.cluster.memoryxCapacityBytes)}`);
+  }
+  return parts.join(' · ');
+}
+
+/** "16.2 / 55 TB": both in the unit of the larger. */
+function bytesPair(used: number, total: number): string {
+  const totalText = formatBytes(total);
+  const unit = totalText.split(' ')[1];
+  const factor = { B: 1, kB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, PB: 1e15 }[unit] ?? 1;
+  const usedValue = used / factor;
+  const usedText = usedValue >= 100 ? usedValue.toFixed(0) : usedValue.toFixed(1).replace(/\.0$/, '');
+  return `${usedText} / ${totalText}`;
+}

@@ -1,0 +1,237 @@
+/**
+ * The WaferScope language server: thin handlers over the pure core (`../core`) and the language
+ * services (`../services`). Every handler is guarded: a failure in one feature is logged and
+ * answered with "nothing", never a dead server.
+ */
+import {
+  type CancellationToken,
+  CodeActionKind,
+  createConnection,
+  DidChangeConfigurationNotification,
+  type InitializeParams,
+  type InitializeResult,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
+import {
+  HeatmapMethod,
+  type HeatmapParams,
+  type HeatmapPayload,
+  type ResultNotification,
+  ResultNotificationMethod,
+  RunSimulationMethod,
+  type RunSimulationParams,
+  type RunSimulationResult,
+  TimelineMethod,
+  type TimelineParams,
+  type TimelinePayload,
+} from '../../protocol';
+import type { Analysis } from '../core/analyze';
+import { formatReport } from '../core/format/reportText';
+import { clusterFileDiagnostics } from '../services/clusterFile';
+import { codeLenses } from '../services/codeLens';
+import { completions } from '../services/completion';
+import { hover } from '../services/hover';
+import { inlayHints } from '../services/inlayHints';
+import { quickFixes, toLspDiagnostic } from './convert';
+import { heatmapFor, timelineFor } from './panelData';
+import { ConfigWorkspace, DEFAULT_SETTINGS, filePath, type Settings } from './workspace';
+
+/** Typing pauses shorter than this do not trigger an analysis; tests set 0 via initializationOptions. */
+const DEFAULT_DEBOUNCE_MS = 120;
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+let workspace: ConfigWorkspace;
+let canPullConfiguration = false;
+
+function log(message: string): void {
+  connection.console.log(message);
+}
+
+/** Runs a feature; an exception becomes a logged error and `fallback`. */
+function guard<T>(feature: string, fallback: T, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    connection.console.error(`${feature} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return fallback;
+  }
+}
+
+process.on('uncaughtException', (error) => {
+  connection.console.error(`uncaught: ${error.stack ?? error.message}`);
+});
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  const options = (params.initializationOptions ?? {}) as { debounceMs?: number };
+  const debounce = typeof options.debounceMs === 'number' ? options.debounceMs : DEFAULT_DEBOUNCE_MS;
+  canPullConfiguration = !!params.capabilities.workspace?.configuration;
+  workspace = new ConfigWorkspace(
+    (uri) => documents.get(uri),
+    () => documents.all(),
+    publish,
+    debounce,
+  );
+  const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
+  if (folder) workspace.workspaceRoot = URI.parse(folder).fsPath;
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: [':', ' '], resolveProvider: false },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      codeLensProvider: { resolveProvider: false },
+      inlayHintProvider: true,
+    },
+    serverInfo: { name: 'waferscope-language-server', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(() => {
+  if (canPullConfiguration) {
+    void connection.client.register(DidChangeConfigurationNotification.type, { section: 'waferscope' });
+  }
+  void refreshSettings();
+});
+
+async function refreshSettings(): Promise<void> {
+  let settings: Settings = DEFAULT_SETTINGS;
+  if (canPullConfiguration) {
+    try {
+      const raw = (await connection.workspace.getConfiguration('waferscope')) as
+        | { cluster?: unknown; diagnostics?: { headroomWarning?: unknown } }
+        | null;
+      settings = readSettings(raw);
+    } catch (error) {
+      log(`could not read settings: ${String(error)}`);
+    }
+  }
+  workspace.settingsChanged(settings);
+}
+
+function readSettings(raw: { cluster?: unknown; diagnostics?: { headroomWarning?: unknown } } | null): Settings {
+  const cluster = typeof raw?.cluster === 'string' ? workspace.resolveSettingPath(raw.cluster.trim()) : '';
+  const percent = raw?.diagnostics?.headroomWarning;
+  const headroom = typeof percent === 'number' && Number.isFinite(percent) ? Math.min(Math.max(percent, 0), 90) / 100 : 0.1;
+  return { cluster, headroomWarning: headroom };
+}
+
+connection.onDidChangeConfiguration((change) => {
+  if (canPullConfiguration) {
+    void refreshSettings();
+  } else {
+    const raw = (change.settings as { waferscope?: Parameters<typeof readSettings>[0] } | undefined)?.waferscope ?? null;
+    workspace.settingsChanged(readSettings(raw));
+  }
+});
+
+documents.onDidChangeContent((event) => {
+  workspace.schedule(event.document);
+  if (isClusterPath(event.document.uri)) workspace.clusterChanged(filePath(event.document.uri));
+});
+documents.onDidClose((event) => {
+  workspace.forget(event.document.uri);
+  void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+  // A closed cluster file is read from disk again by its models.
+  if (isClusterPath(event.document.uri)) workspace.clusterChanged(filePath(event.document.uri));
+});
+
+connection.onDidChangeWatchedFiles((change) => {
+  for (const event of change.changes) workspace.clusterChanged(URI.parse(event.uri).fsPath);
+});
+
+function isClusterPath(uri: string): boolean {
+  return /\.cluster\.ya?ml$/i.test(uri) || workspace.analysisOf(uri)?.document.format === 'cluster';
+}
+
+/** Diagnostics and the result notification for one analysed document version. */
+function publish(uri: string, analysis: Analysis, version: number): void {
+  guard('publish', undefined, () => {
+    const diagnostics = analysis.report.diagnostics.map(toLspDiagnostic);
+    if (analysis.document.format === 'cluster') {
+      const path = filePath(uri);
+      diagnostics.push(...clusterFileDiagnostics(analysis, workspace.dependentsOf(path)).map(toLspDiagnostic));
+    }
+    void connection.sendDiagnostics({ uri, version, diagnostics });
+    const result: ResultNotification = {
+      uri,
+      version,
+      status: analysis.status,
+      summary: analysis.summary,
+      report: analysis.status === 'not-a-config' ? null : analysis.report,
+    };
+    void connection.sendNotification(ResultNotificationMethod, result);
+  });
+}
+
+connection.onHover((params) =>
+  guard('hover', null, () => {
+    const document = documents.get(params.textDocument.uri);
+    const analysis = workspace.analysisOf(params.textDocument.uri);
+    if (!document || !analysis) return null;
+    const dependents = analysis.document.format === 'cluster' ? workspace.dependentsOf(filePath(document.uri)) : [];
+    return hover(document.getText(), analysis, params.position, dependents);
+  }),
+);
+
+connection.onCompletion((params) =>
+  guard('completion', null, () => {
+    const document = documents.get(params.textDocument.uri);
+    const analysis = workspace.analysisOf(params.textDocument.uri);
+    if (!document || !analysis) return null;
+    return completions(document.getText(), analysis, params.position, document.uri);
+  }),
+);
+
+connection.onCodeAction((params) =>
+  guard('code actions', [], () => quickFixes(params.textDocument.uri, params.context.diagnostics)),
+);
+
+connection.onCodeLens((params) =>
+  guard('code lens', [], () => {
+    const analysis = workspace.analysisOf(params.textDocument.uri);
+    return analysis ? codeLenses(params.textDocument.uri, analysis) : [];
+  }),
+);
+
+connection.languages.inlayHint.on((params) =>
+  guard('inlay hints', [], () => {
+    const document = documents.get(params.textDocument.uri);
+    const analysis = workspace.analysisOf(params.textDocument.uri);
+    return document && analysis ? inlayHints(analysis, params.range) : [];
+  }),
+);
+
+connection.onRequest(RunSimulationMethod, (params: RunSimulationParams): RunSimulationResult =>
+  guard<RunSimulationResult>('run simulation', { text: 'WaferScope: the simulation failed; see the language server log.', report: null, status: 'invalid' }, () => {
+    const analysis = workspace.analysisOf(params.uri);
+    if (!analysis) return { text: `WaferScope: ${params.uri} is not open.`, report: null, status: 'not-a-config' };
+    if (analysis.status === 'not-a-config') {
+      return { text: `${filePath(params.uri)} is not a model config or cluster file WaferScope understands.`, report: null, status: 'not-a-config' };
+    }
+    return { text: formatReport(analysis.report), report: analysis.report, status: analysis.status };
+  }),
+);
+
+connection.onRequest(HeatmapMethod, (params: HeatmapParams, token: CancellationToken): HeatmapPayload | null =>
+  guard('heatmap', null, () => {
+    const analysis = workspace.analysisOf(params.uri);
+    if (!analysis || token.isCancellationRequested) return null;
+    return heatmapFor(params.uri, analysis, params.layer);
+  }),
+);
+
+connection.onRequest(TimelineMethod, (params: TimelineParams, token: CancellationToken): TimelinePayload | null =>
+  guard('timeline', null, () => {
+    const analysis = workspace.analysisOf(params.uri);
+    if (!analysis || token.isCancellationRequested) return null;
+    return timelineFor(params.uri, analysis, params.systems);
+  }),
+);
+
+documents.listen(connection);
+connection.listen();

@@ -1,0 +1,150 @@
+/**
+ * The server's view of the open config documents: the latest analysis of each (cached per document
+ * version), the cluster files they depend on (so editing a cluster file re-diagnoses its models),
+ * the settings, and the debounce that keeps typing cheap. No LSP types here beyond the document
+ * store; the handlers in main.ts translate.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { URI } from 'vscode-uri';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyze, type Analysis } from '../core/analyze';
+
+export interface Settings {
+  /** `waferscope.cluster`, resolved to an absolute path (empty: none). */
+  cluster: string;
+  /** Fraction (the setting is in percent). */
+  headroomWarning: number;
+}
+
+export const DEFAULT_SETTINGS: Settings = { cluster: '', headroomWarning: 0.1 };
+
+/** Files larger than this are not read from disk for cross-file references (the reader rejects them anyway). */
+const MAX_REFERENCED_FILE_BYTES = 5 * 1024 * 1024;
+
+interface Entry {
+  version: number;
+  generation: number;
+  analysis: Analysis;
+}
+
+export class ConfigWorkspace {
+  private readonly entries = new Map<string, Entry>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Bumped when anything outside a document changes (settings, a cluster file): cached analyses are stale. */
+  private generation = 0;
+  settings: Settings = DEFAULT_SETTINGS;
+  workspaceRoot: string | undefined;
+
+  constructor(
+    private readonly openDocument: (uri: string) => TextDocument | undefined,
+    private readonly allDocuments: () => TextDocument[],
+    private readonly onAnalysis: (uri: string, analysis: Analysis, version: number) => void,
+    private readonly debounceMs: number,
+  ) {}
+
+  /** The analysis of the document's current version, computing it when the cache is stale. */
+  analysisOf(uri: string): Analysis | undefined {
+    const document = this.openDocument(uri);
+    if (!document) return this.entries.get(uri)?.analysis;
+    const entry = this.entries.get(uri);
+    if (entry && entry.version === document.version && entry.generation === this.generation) return entry.analysis;
+    return this.run(document);
+  }
+
+  /** Schedules an analysis after the debounce; a newer edit supersedes a pending one. */
+  schedule(document: TextDocument): void {
+    const pending = this.timers.get(document.uri);
+    if (pending) clearTimeout(pending);
+    if (this.debounceMs <= 0) {
+      this.runAndPublish(document.uri);
+      return;
+    }
+    this.timers.set(
+      document.uri,
+      setTimeout(() => {
+        this.timers.delete(document.uri);
+        this.runAndPublish(document.uri);
+      }, this.debounceMs),
+    );
+  }
+
+  /** After a cluster file changed (edited, saved, created): re-diagnose the open models that use it. */
+  clusterChanged(path: string): void {
+    this.generation++;
+    for (const document of this.allDocuments()) {
+      const entry = this.entries.get(document.uri);
+      if (entry?.analysis.clusterFile === path) this.schedule(document);
+    }
+  }
+
+  /** Settings changed: everything is re-diagnosed. */
+  settingsChanged(settings: Settings): void {
+    this.settings = settings;
+    this.generation++;
+    for (const document of this.allDocuments()) this.schedule(document);
+  }
+
+  /** Open model configs whose cluster is this file (for the cluster file's own diagnostics and hovers). */
+  dependentsOf(path: string): Analysis[] {
+    const out: Analysis[] = [];
+    for (const document of this.allDocuments()) {
+      const analysis = this.analysisOf(document.uri);
+      if (analysis?.clusterFile === path) out.push(analysis);
+    }
+    return out;
+  }
+
+  forget(uri: string): void {
+    const pending = this.timers.get(uri);
+    if (pending) clearTimeout(pending);
+    this.timers.delete(uri);
+    this.entries.delete(uri);
+  }
+
+  private runAndPublish(uri: string): void {
+    const document = this.openDocument(uri);
+    if (!document) return;
+    const analysis = this.analysisOf(uri);
+    // Superseded while we worked: the newer version has its own timer.
+    if (!analysis || this.openDocument(uri)?.version !== document.version) return;
+    this.onAnalysis(uri, analysis, document.version);
+  }
+
+  private run(document: TextDocument): Analysis {
+    const file = filePath(document.uri);
+    const analysis = analyze(file, document.getText(), {
+      readFile: (path) => this.readFile(path),
+      settingClusterPath: this.settings.cluster || undefined,
+      headroomWarning: this.settings.headroomWarning,
+    });
+    this.entries.set(document.uri, { version: document.version, generation: this.generation, analysis });
+    return analysis;
+  }
+
+  /** Open editors win over the disk, so an unsaved cluster edit already counts. */
+  private readFile(path: string): string | undefined {
+    const uri = URI.file(path).toString();
+    const open = this.openDocument(uri);
+    if (open) return open.getText();
+    try {
+      if (statSync(path).size > MAX_REFERENCED_FILE_BYTES) return undefined;
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The `waferscope.cluster` setting, relative to the workspace folder when not absolute. */
+  resolveSettingPath(value: string): string {
+    if (!value) return '';
+    if (isAbsolute(value) || !this.workspaceRoot) return value;
+    return resolve(this.workspaceRoot, value);
+  }
+}
+
+/** A file path for any URI; untitled documents get a stable pseudo path so relative references still resolve. */
+export function filePath(uri: string): string {
+  const parsed = URI.parse(uri);
+  return parsed.scheme === 'file' ? parsed.fsPath : `/${parsed.scheme}/${parsed.path}`;
+}
