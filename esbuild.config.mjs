@@ -1,6 +1,6 @@
 // Every bundle WaferScope ships or tests, built by esbuild.
 //   dist/extension.js  VS Code client (node, cjs, `vscode` external)
-//   dist/server.js     language server (node)
+//   dist/server.js     language server (node), and dist/analysis-worker.js for large documents
 //   dist/cli.js        `waferscope` command (node, executable)
 //   dist/webview.js    the panel's UI (browser)
 //   dist/test/*.js     test suites that run inside VS Code's extension host / the unit runner
@@ -20,6 +20,8 @@ const node = {
   sourcemap: production ? false : 'linked',
   minify: production,
   logLevel: 'warning',
+  // jsonc-parser's UMD build hides its requires from the bundler; its ESM build bundles cleanly.
+  mainFields: ['module', 'main'],
 };
 
 /** Collects every `*.test.ts` under a folder, for the test bundles. */
@@ -36,7 +38,11 @@ function testFiles(dir) {
 
 const builds = [
   { ...node, entryPoints: { extension: 'extension/main.ts' }, outdir: 'dist', external: ['vscode'] },
-  { ...node, entryPoints: { server: 'language-server/server/main.ts' }, outdir: 'dist' },
+  {
+    ...node,
+    entryPoints: { server: 'language-server/server/main.ts', 'analysis-worker': 'language-server/server/workerMain.ts' },
+    outdir: 'dist',
+  },
   {
     ...node,
     entryPoints: { cli: 'language-server/cli/main.ts' },

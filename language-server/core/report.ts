@@ -99,6 +99,10 @@ export interface WaferResult {
   /** Layer-input checkpoints of all layers for one micro-batch, and where they live. */
   checkpoints: { bytes: number; location: 'wafer' | 'activation-servers' };
   layers: LayerMemory[];
+  /** Peak SRAM use: the largest working set plus the checkpoints when they are kept on the wafer. */
+  peakBytes?: number;
+  /** 1 - peakBytes / sramBytes. */
+  headroom?: number;
 }
 
 export type Bound = 'compute' | 'weight-streaming' | 'swarmx' | 'memoryx' | 'activation-io';
@@ -144,6 +148,11 @@ export interface ScalingPoint {
   stepSeconds: number;
   speedup: number;
   efficiency: number;
+  /** Systems that actually work (fewer than `systems` when more would not be faster, or exceed the batch). */
+  systemsUsed?: number;
+  /** Micro-batch and gradient-accumulation steps per system at this size. */
+  microBatchSize?: number;
+  accumulationSteps?: number;
 }
 
 export interface ScalingResult {

@@ -185,6 +185,11 @@ export interface WeightTensor {
   shape: [number, number] | [number];
   copies: number;
   activeCopies: number;
+  /**
+   * Set when this tensor shares its storage with another one (a tied LM head names the token
+   * embedding). The matmul still runs, so the tensor is listed, but it is not counted again.
+   */
+  tiedTo?: string;
 }
 
 /** The layers the wafer runs one at a time in weight-streaming mode, in execution order. */

@@ -36,6 +36,8 @@ import { codeLenses } from '../services/codeLens';
 import { completions } from '../services/completion';
 import { hover } from '../services/hover';
 import { inlayHints } from '../services/inlayHints';
+import { join } from 'node:path';
+import { AnalysisWorker } from './analysisWorker';
 import { quickFixes, toLspDiagnostic } from './convert';
 import { heatmapFor, timelineFor } from './panelData';
 import { ConfigWorkspace, DEFAULT_SETTINGS, filePath, type Settings } from './workspace';
@@ -75,6 +77,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     () => documents.all(),
     publish,
     debounce,
+    new AnalysisWorker(join(__dirname, 'analysis-worker.js')),
+    (message) => connection.console.error(message),
   );
   const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
   if (folder) workspace.workspaceRoot = URI.parse(folder).fsPath;
@@ -130,8 +134,9 @@ connection.onDidChangeConfiguration((change) => {
 });
 
 documents.onDidChangeContent((event) => {
-  workspace.schedule(event.document);
+  // Dependents first, so the cluster file's own diagnostics see their fresh results.
   if (isClusterPath(event.document.uri)) workspace.clusterChanged(filePath(event.document.uri));
+  workspace.schedule(event.document);
 });
 documents.onDidClose((event) => {
   workspace.forget(event.document.uri);
@@ -145,7 +150,7 @@ connection.onDidChangeWatchedFiles((change) => {
 });
 
 function isClusterPath(uri: string): boolean {
-  return /\.cluster\.ya?ml$/i.test(uri) || workspace.analysisOf(uri)?.document.format === 'cluster';
+  return /\.cluster\.ya?ml$/i.test(uri) || workspace.cachedFormat(uri) === 'cluster';
 }
 
 /** Diagnostics and the result notification for one analysed document version. */

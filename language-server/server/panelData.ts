@@ -1,13 +1,12 @@
 /** Data the panel asks for on demand: one layer's heatmap, the timeline on another system count. */
 import type { HeatmapPayload, TimelinePayload } from '../../protocol';
 import type { Analysis } from '../core/analyze';
-import { heatmapPayload } from '../core/sim/mapping';
-import { simulate } from '../core/sim/simulate';
+import { heatmapForLayer, simulate } from '../core/sim/simulate';
 
 export function heatmapFor(uri: string, analysis: Analysis, layer: number): HeatmapPayload | null {
   const input = analysis.simulationInput;
   if (!input) return null;
-  return heatmapPayload(uri, input, analysis.report, layer);
+  return heatmapForLayer(input, { uri, layer }) ?? null;
 }
 
 export function timelineFor(uri: string, analysis: Analysis, systems: number): TimelinePayload | null {

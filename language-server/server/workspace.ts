@@ -9,6 +9,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { URI } from 'vscode-uri';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, type Analysis } from '../core/analyze';
+import type { AnalysisWorker } from './analysisWorker';
 
 export interface Settings {
   /** `waferscope.cluster`, resolved to an absolute path (empty: none). */
@@ -21,6 +22,12 @@ export const DEFAULT_SETTINGS: Settings = { cluster: '', headroomWarning: 0.1 };
 
 /** Files larger than this are not read from disk for cross-file references (the reader rejects them anyway). */
 const MAX_REFERENCED_FILE_BYTES = 5 * 1024 * 1024;
+
+/**
+ * Documents longer than this are analysed in the worker thread. Real configs are a few kB; parsing
+ * 256 k characters of YAML takes on the order of 100 ms, past which other documents would wait.
+ */
+const LARGE_DOCUMENT_CHARS = 256 * 1024;
 
 interface Entry {
   version: number;
@@ -41,6 +48,8 @@ export class ConfigWorkspace {
     private readonly allDocuments: () => TextDocument[],
     private readonly onAnalysis: (uri: string, analysis: Analysis, version: number) => void,
     private readonly debounceMs: number,
+    private readonly worker?: AnalysisWorker,
+    private readonly logError: (message: string) => void = () => undefined,
   ) {}
 
   /** The analysis of the document's current version, computing it when the cache is stale. */
@@ -49,7 +58,39 @@ export class ConfigWorkspace {
     if (!document) return this.entries.get(uri)?.analysis;
     const entry = this.entries.get(uri);
     if (entry && entry.version === document.version && entry.generation === this.generation) return entry.analysis;
+    // A large document is never parsed on this thread: callers get the last result until the worker answers.
+    if (this.isLarge(document)) return entry?.analysis;
     return this.run(document);
+  }
+
+  /** Whether a document goes to the worker thread (in a server started with one). */
+  private isLarge(document: TextDocument): boolean {
+    return !!this.worker && document.getText().length > LARGE_DOCUMENT_CHARS;
+  }
+
+  private runInWorker(document: TextDocument): void {
+    const { uri, version } = document;
+    const generation = this.generation;
+    const openFiles: Record<string, string> = {};
+    for (const other of this.allDocuments()) {
+      if (other.uri !== uri && /\.ya?ml$/i.test(other.uri) && other.getText().length < MAX_REFERENCED_FILE_BYTES) {
+        openFiles[filePath(other.uri)] = other.getText();
+      }
+    }
+    this.worker!
+      .analyze({
+        file: filePath(uri),
+        text: document.getText(),
+        settingClusterPath: this.settings.cluster || undefined,
+        headroomWarning: this.settings.headroomWarning,
+        openFiles,
+      })
+      .then((analysis) => {
+        if (this.openDocument(uri)?.version !== version) return;
+        this.entries.set(uri, { version, generation, analysis });
+        this.onAnalysis(uri, analysis, version);
+      })
+      .catch((error: unknown) => this.logError(`analysis of ${uri} failed: ${String(error)}`));
   }
 
   /** Schedules an analysis after the debounce; a newer edit supersedes a pending one. */
@@ -85,6 +126,11 @@ export class ConfigWorkspace {
     for (const document of this.allDocuments()) this.schedule(document);
   }
 
+  /** The format of a document's last analysis, without analysing it again. */
+  cachedFormat(uri: string): string | undefined {
+    return this.entries.get(uri)?.analysis.document.format;
+  }
+
   /** Open model configs whose cluster is this file (for the cluster file's own diagnostics and hovers). */
   dependentsOf(path: string): Analysis[] {
     const out: Analysis[] = [];
@@ -105,6 +151,10 @@ export class ConfigWorkspace {
   private runAndPublish(uri: string): void {
     const document = this.openDocument(uri);
     if (!document) return;
+    if (this.isLarge(document)) {
+      this.runInWorker(document);
+      return;
+    }
     const analysis = this.analysisOf(uri);
     // Superseded while we worked: the newer version has its own timer.
     if (!analysis || this.openDocument(uri)?.version !== document.version) return;

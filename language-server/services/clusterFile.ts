@@ -18,7 +18,7 @@ export function clusterFileDiagnostics(cluster: Analysis, dependents: Analysis[]
       out.push({
         severity: 'error',
         code: 'memoryx-capacity',
-        message: `${name} needs ${fromModel ? fromModel.message : 'more MemoryX than this cluster has'}`,
+        message: `${name}: ${fromModel ? fromModel.message : 'needs more MemoryX than this cluster has'}`,
         range: capacity.valueRange,
         fixes: fromModel?.fixes
           ?.map((fix) => ({ ...fix, edits: fix.edits.map((edit) => ({ ...edit, file: undefined, range: capacity.valueRange })) })),

@@ -1,0 +1,387 @@
+/**
+ * The source layer: YAML (the `yaml` package) or JSON (`jsonc-parser`) turned into one small tree
+ * whose every node remembers where it was written, so every diagnostic can land on the exact key
+ * or value. Anchors, aliases and merge keys are resolved; comments are skipped; several YAML
+ * documents in one file are all parsed and the caller picks the one it understands.
+ *
+ * Offsets are kept as numbers and turned into line/character ranges only when a diagnostic or a
+ * source reference needs one: a 100,000-line file then costs one pass to index line starts.
+ */
+import * as YAML from 'yaml';
+import * as jsonc from 'jsonc-parser';
+import type { CoreDiagnostic, Position, Range } from '../types';
+
+export type ScalarValue = string | number | boolean | null;
+
+interface NodeBase {
+  /** Offsets into the file text (UTF-16 code units), end exclusive. */
+  start: number;
+  end: number;
+}
+
+export interface SourceScalar extends NodeBase {
+  kind: 'scalar';
+  value: ScalarValue;
+}
+
+export interface SourceEntry {
+  key: string;
+  keyStart: number;
+  keyEnd: number;
+  value: SourceNode;
+}
+
+export interface SourceMap extends NodeBase {
+  kind: 'map';
+  entries: SourceEntry[];
+  /** Built on first lookup: the last entry wins for a duplicated key, as PyYAML and JSON.parse do. */
+  index?: Map<string, SourceEntry>;
+}
+
+export interface SourceSeq extends NodeBase {
+  kind: 'seq';
+  items: SourceNode[];
+}
+
+export type SourceNode = SourceScalar | SourceMap | SourceSeq;
+
+/** Converts offsets to zero-based line/character positions (LSP convention). */
+export class LineIndex {
+  private readonly lineStarts: number[];
+
+  constructor(private readonly text: string) {
+    const starts = [0];
+    let at = text.indexOf('\n');
+    while (at !== -1) {
+      starts.push(at + 1);
+      at = text.indexOf('\n', at + 1);
+    }
+    this.lineStarts = starts;
+  }
+
+  get lineCount(): number {
+    return this.lineStarts.length;
+  }
+
+  position(offset: number): Position {
+    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    let low = 0;
+    let high = this.lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.lineStarts[mid]! <= clamped) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low, character: clamped - this.lineStarts[low]! };
+  }
+
+  range(start: number, end: number): Range {
+    return { start: this.position(start), end: this.position(Math.max(start, end)) };
+  }
+
+  /** Offset of the start of a zero-based line. */
+  lineStart(line: number): number {
+    return this.lineStarts[Math.max(0, Math.min(line, this.lineStarts.length - 1))]!;
+  }
+}
+
+export interface ParsedDocument {
+  root: SourceNode | undefined;
+}
+
+export interface ParsedSource {
+  text: string;
+  lines: LineIndex;
+  language: 'yaml' | 'json';
+  documents: ParsedDocument[];
+  /** Syntax errors and warnings of the whole file (code 'syntax'). */
+  diagnostics: CoreDiagnostic[];
+}
+
+/** Finds a key in a mapping. */
+export function entryOf(node: SourceNode | undefined, key: string): SourceEntry | undefined {
+  if (!node || node.kind !== 'map') return undefined;
+  if (!node.index) {
+    const index = new Map<string, SourceEntry>();
+    for (const entry of node.entries) index.set(entry.key, entry);
+    node.index = index;
+  }
+  return node.index.get(key);
+}
+
+export function valueOf(node: SourceNode | undefined, key: string): SourceNode | undefined {
+  return entryOf(node, key)?.value;
+}
+
+export function asMap(node: SourceNode | undefined): SourceMap | undefined {
+  return node && node.kind === 'map' ? node : undefined;
+}
+
+export function describeNode(node: SourceNode): string {
+  if (node.kind === 'map') return 'a mapping';
+  if (node.kind === 'seq') return 'a list';
+  const value = node.value;
+  if (value === null) return 'empty (null)';
+  if (typeof value === 'string') return `the string "${value.length > 40 ? value.slice(0, 40) + '...' : value}"`;
+  if (typeof value === 'boolean') return `the boolean ${value}`;
+  return `the number ${value}`;
+}
+
+function syntaxDiagnostic(
+  lines: LineIndex,
+  start: number,
+  end: number,
+  message: string,
+  severity: CoreDiagnostic['severity'] = 'error',
+): CoreDiagnostic {
+  return { severity, code: 'syntax', message, range: lines.range(start, end) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// YAML
+
+/** PyYAML (which the Model Zoo uses) reads these as strings; the YAML 1.1 schema would not. */
+const PYYAML_STRINGS = new Set(['y', 'Y', 'n', 'N']);
+
+class YamlConverter {
+  /** Anchors defined so far, in document order (a later anchor of the same name replaces one). */
+  private readonly anchors = new Map<string, SourceNode>();
+  private readonly inProgress = new Set<SourceNode>();
+
+  constructor(
+    private readonly lines: LineIndex,
+    private readonly diagnostics: CoreDiagnostic[],
+  ) {}
+
+  convert(node: unknown, fallbackOffset: number): SourceNode {
+    if (YAML.isAlias(node)) return this.alias(node, fallbackOffset);
+    let converted: SourceNode;
+    if (YAML.isMap(node)) converted = this.map(node, fallbackOffset);
+    else if (YAML.isSeq(node)) converted = this.seq(node, fallbackOffset);
+    else if (YAML.isScalar(node)) converted = this.scalar(node, fallbackOffset);
+    else converted = { kind: 'scalar', value: null, start: fallbackOffset, end: fallbackOffset };
+    return converted;
+  }
+
+  private rangeOf(node: { range?: [number, number, number] | null }, fallbackOffset: number): [number, number] {
+    const range = node.range;
+    if (!range) return [fallbackOffset, fallbackOffset];
+    return [range[0], range[1]];
+  }
+
+  private register(node: { anchor?: string | null }, converted: SourceNode): void {
+    if (node.anchor) this.anchors.set(node.anchor, converted);
+  }
+
+  private alias(node: YAML.Alias, fallbackOffset: number): SourceNode {
+    const [start, end] = this.rangeOf(node, fallbackOffset);
+    const target = this.anchors.get(node.source);
+    if (!target) {
+      this.diagnostics.push(syntaxDiagnostic(this.lines, start, end, `Unknown alias *${node.source}.`));
+      return { kind: 'scalar', value: null, start, end };
+    }
+    if (this.inProgress.has(target)) {
+      // `&a [*a]` is legal YAML but describes an infinite value; no config needs one.
+      this.diagnostics.push(
+        syntaxDiagnostic(this.lines, start, end, `Alias *${node.source} refers to a node that contains it.`),
+      );
+      return { kind: 'scalar', value: null, start, end };
+    }
+    return target;
+  }
+
+  private scalar(node: YAML.Scalar, fallbackOffset: number): SourceScalar {
+    const [start, end] = this.rangeOf(node, fallbackOffset);
+    const raw = node.value;
+    let value: ScalarValue;
+    if (raw === null || raw === undefined) value = null;
+    else if (typeof raw === 'boolean') {
+      const source = (node as { source?: string }).source;
+      value = source !== undefined && PYYAML_STRINGS.has(source) ? source : raw;
+    } else if (typeof raw === 'number' || typeof raw === 'string') value = raw;
+    else if (typeof raw === 'bigint') value = Number(raw);
+    else value = String((node as { source?: string }).source ?? raw);
+    const converted: SourceScalar = { kind: 'scalar', value, start, end };
+    this.register(node, converted);
+    return converted;
+  }
+
+  private keyText(key: unknown): string {
+    if (YAML.isScalar(key)) {
+      const source = (key as { source?: string }).source;
+      if (typeof key.value === 'string') return key.value;
+      if (source !== undefined) return source;
+      return String(key.value);
+    }
+    if (YAML.isAlias(key)) {
+      const target = this.anchors.get(key.source);
+      if (target && target.kind === 'scalar') return String(target.value);
+    }
+    return '';
+  }
+
+  private map(node: YAML.YAMLMap, fallbackOffset: number): SourceMap {
+    const [start, end] = this.rangeOf(node, fallbackOffset);
+    const converted: SourceMap = { kind: 'map', entries: [], start, end };
+    this.register(node, converted);
+    this.inProgress.add(converted);
+    const merges: SourceNode[] = [];
+    const seen = new Set<string>();
+    for (const pair of node.items) {
+      const keyNode = pair.key as { range?: [number, number, number] | null; value?: unknown } | null;
+      const [keyStart, keyEnd] = keyNode ? this.rangeOf(keyNode, start) : [start, start];
+      const isMerge = YAML.isScalar(pair.key) && (typeof pair.key.value === 'symbol' || pair.key.source === '<<');
+      const value = pair.value === null || pair.value === undefined
+        ? ({ kind: 'scalar', value: null, start: keyEnd, end: keyEnd } as SourceScalar)
+        : this.convert(pair.value, keyEnd);
+      if (isMerge) {
+        merges.push(value);
+        continue;
+      }
+      const key = this.keyText(pair.key);
+      if (seen.has(key)) {
+        this.diagnostics.push(
+          syntaxDiagnostic(this.lines, keyStart, keyEnd, `Duplicate key '${key}': the last one wins.`, 'warning'),
+        );
+      }
+      seen.add(key);
+      converted.entries.push({ key, keyStart, keyEnd, value });
+    }
+    // `<<: *base` (or a list of them) adds the base's keys this mapping does not set itself;
+    // the first merged mapping wins over later ones.
+    for (const merge of merges) {
+      const sources = merge.kind === 'seq' ? merge.items : [merge];
+      for (const source of sources) {
+        if (source.kind !== 'map') continue;
+        for (const entry of source.entries) {
+          if (seen.has(entry.key)) continue;
+          seen.add(entry.key);
+          converted.entries.push(entry);
+        }
+      }
+    }
+    this.inProgress.delete(converted);
+    return converted;
+  }
+
+  private seq(node: YAML.YAMLSeq, fallbackOffset: number): SourceSeq {
+    const [start, end] = this.rangeOf(node, fallbackOffset);
+    const converted: SourceSeq = { kind: 'seq', items: [], start, end };
+    this.register(node, converted);
+    this.inProgress.add(converted);
+    for (const item of node.items) converted.items.push(this.convert(item, start));
+    this.inProgress.delete(converted);
+    return converted;
+  }
+}
+
+function parseYaml(text: string, lines: LineIndex): ParsedSource {
+  const diagnostics: CoreDiagnostic[] = [];
+  // YAML 1.1 because the Model Zoo loads its files with PyYAML (1.1: merge keys, `yes`/`no`).
+  // uniqueKeys is off: the library's check is quadratic in the size of a mapping; duplicates are
+  // found here in linear time instead.
+  const documents = YAML.parseAllDocuments(text, {
+    version: '1.1',
+    uniqueKeys: false,
+    prettyErrors: false,
+    strict: false,
+  });
+  const list = Array.isArray(documents) ? documents : [documents];
+  const parsed: ParsedDocument[] = [];
+  for (const document of list) {
+    for (const error of document.errors) {
+      const [start, end] = error.pos;
+      diagnostics.push(syntaxDiagnostic(lines, start, Math.max(end, start + 1), cleanYamlMessage(error.message)));
+    }
+    const converter = new YamlConverter(lines, diagnostics);
+    const contents = document.contents;
+    const root = contents === null || contents === undefined ? undefined : converter.convert(contents, 0);
+    parsed.push({ root });
+  }
+  return { text, lines, language: 'yaml', documents: parsed, diagnostics };
+}
+
+function cleanYamlMessage(message: string): string {
+  const firstLine = message.split('\n')[0] ?? message;
+  return `YAML syntax: ${firstLine.replace(/ at line \d+, column \d+:?$/, '')}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON
+
+function convertJson(node: jsonc.Node): SourceNode {
+  const start = node.offset;
+  const end = node.offset + node.length;
+  if (node.type === 'object') {
+    const converted: SourceMap = { kind: 'map', entries: [], start, end };
+    for (const property of node.children ?? []) {
+      const [keyNode, valueNode] = property.children ?? [];
+      if (!keyNode) continue;
+      const value = valueNode
+        ? convertJson(valueNode)
+        : ({ kind: 'scalar', value: null, start: keyNode.offset + keyNode.length, end: keyNode.offset + keyNode.length } as SourceScalar);
+      converted.entries.push({
+        key: String(keyNode.value),
+        keyStart: keyNode.offset,
+        keyEnd: keyNode.offset + keyNode.length,
+        value,
+      });
+    }
+    return converted;
+  }
+  if (node.type === 'array') {
+    return { kind: 'seq', items: (node.children ?? []).map(convertJson), start, end };
+  }
+  const raw = node.value as unknown;
+  const value: ScalarValue =
+    typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean' ? raw : null;
+  return { kind: 'scalar', value, start, end };
+}
+
+function reportJsonDuplicates(node: SourceNode, lines: LineIndex, diagnostics: CoreDiagnostic[], depth: number): void {
+  if (depth > 200) return;
+  if (node.kind === 'map') {
+    const seen = new Set<string>();
+    for (const entry of node.entries) {
+      if (seen.has(entry.key)) {
+        diagnostics.push(
+          syntaxDiagnostic(lines, entry.keyStart, entry.keyEnd, `Duplicate key '${entry.key}': the last one wins.`, 'warning'),
+        );
+      }
+      seen.add(entry.key);
+      reportJsonDuplicates(entry.value, lines, diagnostics, depth + 1);
+    }
+  } else if (node.kind === 'seq') {
+    for (const item of node.items) reportJsonDuplicates(item, lines, diagnostics, depth + 1);
+  }
+}
+
+function parseJson(text: string, lines: LineIndex): ParsedSource {
+  const diagnostics: CoreDiagnostic[] = [];
+  const errors: jsonc.ParseError[] = [];
+  const tree = jsonc.parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+  for (const error of errors) {
+    diagnostics.push(
+      syntaxDiagnostic(
+        lines,
+        error.offset,
+        error.offset + Math.max(1, error.length),
+        `JSON syntax: ${jsonc.printParseErrorCode(error.error)}`,
+      ),
+    );
+  }
+  const root = tree ? convertJson(tree) : undefined;
+  if (root) reportJsonDuplicates(root, lines, diagnostics, 0);
+  return { text, lines, language: 'json', documents: [{ root }], diagnostics };
+}
+
+/** JSON for `.json`/`.jsonc` files (and text that starts with `{` or `[`), YAML otherwise. */
+export function parseSource(file: string, text: string): ParsedSource {
+  const lines = new LineIndex(text);
+  const lower = file.toLowerCase();
+  const isJson =
+    lower.endsWith('.json') ||
+    lower.endsWith('.jsonc') ||
+    (!lower.endsWith('.yaml') && !lower.endsWith('.yml') && /^\s*[{[]/.test(text.slice(0, 1000)));
+  return isJson ? parseJson(text, lines) : parseYaml(text, lines);
+}

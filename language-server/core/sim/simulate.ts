@@ -1,0 +1,639 @@
+/**
+ * The simulator's entry points: `simulate` (everything the report shows for one config),
+ * `evaluate` / `sweep` (step time only, for many system counts), and `heatmapForLayer` (the per-PE
+ * picture of one layer, on demand).
+ *
+ * Work that does not depend on the system count or the micro-batch (per-layer weights, resident
+ * activation bytes per token, PE mappings, FLOPs) is prepared once per model structure and cached,
+ * so a whole-config evaluation is a pass over the layers with a few operations each.
+ *
+ * Public functions never throw: bad numbers are sanitised, and an unexpected failure turns into an
+ * 'internal-error' finding with an empty result.
+ */
+import type { ClusterDescription, MicroBatchSetting, ModelDescription, ModelStructure, Optimizer, Precision, TrainingDescription } from '../types';
+import type { ConstantUse, MemoryxResult, ScalingPoint, ScalingResult, TimelineResult, TrainingSummary, WaferResult } from '../report';
+import type { HeatmapPayload } from '../../../protocol/index';
+import { formatBytes, formatCount, formatInteger, formatPercent, formatSeconds } from '../format/units';
+import { capacityLabel, resolveHardware, type Hardware, type ResolvedHardware } from './hardware';
+import { simulateMemoryx, weightElementBytes } from './memoryx';
+import { prepareLayers, fixedBytes, type PreparedLayers } from './layers';
+import { evaluateWafer, maxMicroBatch, waferResult } from './wafer';
+import { buildTimeline, stepTiming, timeMicroBatch, treeDepth, type StreamRates } from './timeline';
+import { scalingCurve, scalingResult, scalingSizes, type StepAt } from './scaling';
+import { encodeHeatmap, layerHeatmap, type LayerHeatmap } from './mapping';
+import type { RecomputePolicy } from './activations';
+
+export interface SimulationInput {
+  model: ModelDescription;
+  structure: ModelStructure;
+  training: TrainingDescription;
+  cluster: ClusterDescription;
+  /** `--systems N` of the CLI: overrides the config's num_csx and the cluster's size. */
+  systems?: number;
+  /** Headroom under which a warning is given, as a fraction (default 0.10). */
+  headroomWarning?: number;
+}
+
+export interface Finding {
+  code: string;
+  severity: 'error' | 'warning' | 'information';
+  message: string;
+  /** Canonical source field, e.g. 'training.microBatchSize', 'cluster.memoryxCapacity'. */
+  field: string;
+  fix?: { field: string; value: number | string; title: string };
+}
+
+export interface SimulationOutput {
+  training: TrainingSummary;
+  memoryx: MemoryxResult;
+  wafer: WaferResult;
+  timeline: TimelineResult;
+  scaling: ScalingResult;
+  constants: ConstantUse[];
+  findings: Finding[];
+  /** Cluster override names that are no constant (the cluster reader reports them with did-you-mean). */
+  unknownOverrides: string[];
+}
+
+const DEFAULT_HEADROOM = 0.1;
+const DEFAULT_RECOMPUTE: RecomputePolicy = 'full';
+/** Above this the per-system batch is not searched for divisors (absurd input; stay fast). */
+const DIVISOR_SEARCH_LIMIT = 1e12;
+
+// ------------------------------------------------------------------------------------------------
+// Sanitising
+
+function positiveInt(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 1 ? Math.floor(value) : fallback;
+}
+
+function fraction(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value < 1 ? value : fallback;
+}
+
+const OPTIMIZERS: Optimizer[] = ['adamw', 'adam', 'sgd', 'sgd-momentum', 'lamb', 'adafactor'];
+const PRECISIONS: Precision[] = ['fp32', 'fp16', 'bf16', 'cbf16'];
+
+interface JobSettings {
+  globalBatch: number;
+  sequenceLength: number;
+  precision: Precision;
+  optimizer: Optimizer;
+  recompute: RecomputePolicy;
+  micro: MicroBatchSetting;
+  maxSteps?: number;
+}
+
+function jobSettings(model: ModelDescription, training: TrainingDescription): JobSettings {
+  const micro = training?.microBatchSize;
+  const microSetting: MicroBatchSetting =
+    typeof micro === 'number' ? positiveInt(micro, 1) : micro === 'none' || micro === 'explore' || micro === 'auto' ? micro : 'auto';
+  const recompute = training?.recompute;
+  return {
+    globalBatch: positiveInt(training?.globalBatchSize, 1),
+    sequenceLength: positiveInt(training?.sequenceLength, positiveInt(model?.maxPositionEmbeddings, 2048)),
+    precision: PRECISIONS.includes(training?.precision) ? training.precision : 'bf16',
+    optimizer: OPTIMIZERS.includes(training?.optimizer) ? training.optimizer : 'adamw',
+    recompute: recompute === 'none' || recompute === 'selective' || recompute === 'full' ? recompute : DEFAULT_RECOMPUTE,
+    micro: microSetting,
+    maxSteps: typeof training?.maxSteps === 'number' && Number.isFinite(training.maxSteps) && training.maxSteps > 0 ? Math.floor(training.maxSteps) : undefined,
+  };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Preparation (cached per structure)
+
+interface Prepared {
+  model: ModelDescription;
+  structure: ModelStructure;
+  job: JobSettings;
+  resolved: ResolvedHardware;
+  hw: Hardware;
+  layers: PreparedLayers;
+  memoryx: MemoryxResult;
+  capacityBytes: number;
+  headroom: number;
+  sramBytes: number;
+  budgetBytes: number;
+  rates: StreamRates;
+  modelFlopsPerToken: number;
+  /** Largest micro-batch within the planning budget, with and without on-wafer checkpoints, and within SRAM. */
+  maxMicroBudget: number;
+  maxMicroWithCheckpoints: number;
+  maxMicroSram: number;
+}
+
+const cache = new WeakMap<ModelStructure, Map<string, Prepared>>();
+
+function prepare(input: SimulationInput): Prepared {
+  const job = jobSettings(input.model, input.training);
+  const headroom = fraction(input.headroomWarning, DEFAULT_HEADROOM);
+  const cluster = input.cluster;
+  const capacityBytes = typeof cluster?.memoryxCapacityBytes === 'number' && Number.isFinite(cluster.memoryxCapacityBytes) && cluster.memoryxCapacityBytes > 0 ? cluster.memoryxCapacityBytes : 0;
+  const key = JSON.stringify([job, headroom, cluster?.system, cluster?.overrides, capacityBytes]);
+  let byKey = cache.get(input.structure);
+  const hit = byKey?.get(key);
+  if (hit && hit.model === input.model) return hit;
+
+  const resolved = resolveHardware(cluster);
+  const hw = resolved.hw;
+  const element = weightElementBytes(job.precision);
+  const layers = prepareLayers(input.model, input.structure, {
+    sequenceLength: job.sequenceLength,
+    weightElementBytes: element,
+    activationElementBytes: element,
+    recompute: job.recompute,
+  }, hw);
+  const memoryx = simulateMemoryx(input.structure, job.optimizer, job.precision, capacityBytes, hw);
+  const sramBytes = hw.sramBytes;
+  const budgetBytes = sramBytes * (1 - headroom);
+  let modelFlopsPerToken = 0;
+  for (const layer of layers.layers) modelFlopsPerToken += 3 * layer.forwardModelFlopsPerToken;
+  const prepared: Prepared = {
+    model: input.model,
+    structure: input.structure,
+    job,
+    resolved,
+    hw,
+    layers,
+    memoryx,
+    capacityBytes,
+    headroom,
+    sramBytes,
+    budgetBytes,
+    rates: { ioBandwidth: hw.systemIoBandwidth, checkpointBandwidth: hw.activationServerBandwidth },
+    modelFlopsPerToken,
+    maxMicroBudget: maxMicroBatch(layers, job.sequenceLength, budgetBytes),
+    maxMicroWithCheckpoints: maxMicroBatch(layers, job.sequenceLength, budgetBytes, true),
+    maxMicroSram: maxMicroBatch(layers, job.sequenceLength, sramBytes),
+  };
+  if (!byKey) {
+    byKey = new Map();
+    cache.set(input.structure, byKey);
+  }
+  if (byKey.size > 32) byKey.clear();
+  byKey.set(key, prepared);
+  return prepared;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Micro-batch and step time
+
+const divisorCache = new Map<number, number[]>();
+
+/** Divisors of n in increasing order (n up to DIVISOR_SEARCH_LIMIT). */
+function divisors(n: number): number[] {
+  let list = divisorCache.get(n);
+  if (list) return list;
+  const small: number[] = [];
+  const large: number[] = [];
+  for (let d = 1; d * d <= n; d++) {
+    if (n % d === 0) {
+      small.push(d);
+      if (d * d !== n) large.push(n / d);
+    }
+  }
+  list = small.concat(large.reverse());
+  if (divisorCache.size > 1024) divisorCache.clear();
+  divisorCache.set(n, list);
+  return list;
+}
+
+/**
+ * Largest micro-batch <= limit that divides the per-system batch (0 when limit < 1). When the
+ * global batch does not split evenly over the systems (already a configuration error reported
+ * elsewhere) there is no exact divisor to respect; the micro-batches are then balanced instead:
+ * the fewest accumulation steps the limit allows, each as small as that count permits.
+ */
+function largestDivisorAtMost(perSystemBatch: number, limit: number, evenSplit = true): number {
+  if (limit < 1) return 0;
+  if (limit >= perSystemBatch) return perSystemBatch;
+  if (!evenSplit) {
+    const steps = Math.ceil(perSystemBatch / Math.floor(limit));
+    return Math.ceil(perSystemBatch / steps);
+  }
+  if (perSystemBatch > DIVISOR_SEARCH_LIMIT) return Math.floor(limit);
+  const list = divisors(perSystemBatch);
+  let best = 1;
+  for (const d of list) {
+    if (d > limit) break;
+    best = d;
+  }
+  return best;
+}
+
+interface Evaluation extends StepAt {
+  microBatchSource: 'config' | 'auto';
+  checkpointsOnWafer: boolean;
+  updateSeconds: number;
+  depth: number;
+}
+
+function stepSecondsFor(p: Prepared, micro: number, accumulation: number, checkpointsOnWafer: boolean, depth: number): number {
+  const timing = timeMicroBatch(p.layers, micro * p.job.sequenceLength, p.rates, !checkpointsOnWafer);
+  return stepTiming(timing, accumulation, p.memoryx.updateSeconds, 2 * depth * p.hw.swarmxLevelLatency).stepSeconds;
+}
+
+function checkpointsFit(p: Prepared, micro: number): boolean {
+  return micro <= p.maxMicroWithCheckpoints;
+}
+
+/**
+ * The micro-batch for `systems` systems. An explicit number is used as written (capped at the
+ * per-system batch); `none` means one micro-batch per system; `auto`/`explore` pick, among the
+ * divisors of the per-system batch that fit within the planning budget, the one with the shortest
+ * step. Larger is never slower among those that keep the checkpoints in the same place, so only
+ * the largest with on-wafer checkpoints and the largest overall are compared.
+ */
+function resolveMicro(
+  p: Prepared,
+  perSystemBatch: number,
+  evenSplit: boolean,
+  setting: MicroBatchSetting,
+  depth: number,
+): { micro: number; source: 'config' | 'auto' } {
+  if (typeof setting === 'number') return { micro: Math.max(1, Math.min(setting, perSystemBatch)), source: 'config' };
+  if (setting === 'none') return { micro: perSystemBatch, source: 'config' };
+  const largest = largestDivisorAtMost(perSystemBatch, p.maxMicroBudget, evenSplit);
+  if (largest === 0) {
+    // Nothing fits within the margin: the largest that fits at all, else one sequence.
+    return { micro: Math.max(1, largestDivisorAtMost(perSystemBatch, p.maxMicroSram, evenSplit)), source: 'auto' };
+  }
+  const onWafer = largestDivisorAtMost(perSystemBatch, Math.min(p.maxMicroWithCheckpoints, largest), evenSplit);
+  if (onWafer === 0 || onWafer === largest) return { micro: largest, source: 'auto' };
+  const spillSeconds = stepSecondsFor(p, largest, Math.ceil(perSystemBatch / largest), false, depth);
+  const waferSeconds = stepSecondsFor(p, onWafer, Math.ceil(perSystemBatch / onWafer), true, depth);
+  return { micro: waferSeconds < spillSeconds ? onWafer : largest, source: 'auto' };
+}
+
+function evaluateAt(p: Prepared, systems: number, setting: MicroBatchSetting): Evaluation {
+  const systemsUsed = Math.max(1, Math.min(Math.floor(systems), p.job.globalBatch));
+  const perSystemBatch = Math.ceil(p.job.globalBatch / systemsUsed);
+  const depth = treeDepth(systemsUsed, p.hw.swarmxFanOut);
+  const evenSplit = p.job.globalBatch % systemsUsed === 0;
+  const { micro, source } = resolveMicro(p, perSystemBatch, evenSplit, setting, depth);
+  const accumulationSteps = Math.max(1, Math.ceil(p.job.globalBatch / (systemsUsed * micro)));
+  const checkpointsOnWafer = checkpointsFit(p, micro);
+  return {
+    stepSeconds: stepSecondsFor(p, micro, accumulationSteps, checkpointsOnWafer, depth),
+    microBatchSize: micro,
+    accumulationSteps,
+    systemsUsed,
+    microBatchSource: source,
+    checkpointsOnWafer,
+    updateSeconds: p.memoryx.updateSeconds,
+    depth,
+  };
+}
+
+function jobSystems(input: SimulationInput): { systems: number; source: TrainingSummary['numCsxSource'] } {
+  if (typeof input.systems === 'number' && Number.isFinite(input.systems) && input.systems >= 1) return { systems: Math.floor(input.systems), source: 'cli' };
+  const configured = input.training?.numCsx;
+  if (typeof configured === 'number' && Number.isFinite(configured) && configured >= 1) return { systems: Math.floor(configured), source: 'config' };
+  return { systems: positiveInt(input.cluster?.systems, 1), source: 'cluster' };
+}
+
+/** The curve's step time at each size, with the job's micro-batch held (capped by the per-system batch). */
+function curveFor(p: Prepared, jobMicro: number, sizes: number[]): ScalingPoint[] {
+  return scalingCurve(sizes, (systems) => evaluateAt(p, systems, jobMicro));
+}
+
+// ------------------------------------------------------------------------------------------------
+// Public API
+
+/** Step time (and what produced it) of the config on `systems` systems; cheap (one pass over the layers). */
+export function evaluate(input: SimulationInput, systems: number): StepAt {
+  try {
+    const p = prepare(input);
+    const e = evaluateAt(p, positiveInt(systems, 1), p.job.micro === 'explore' ? 'auto' : p.job.micro);
+    return { stepSeconds: e.stepSeconds, microBatchSize: e.microBatchSize, accumulationSteps: e.accumulationSteps, systemsUsed: e.systemsUsed };
+  } catch {
+    return { stepSeconds: 0, microBatchSize: 1, accumulationSteps: 1, systemsUsed: 1 };
+  }
+}
+
+/** Speedup and efficiency of the config for each system count (the job's micro-batch held fixed). */
+export function sweep(input: SimulationInput, systemsList: number[]): ScalingPoint[] {
+  try {
+    const p = prepare(input);
+    const job = jobSystems(input);
+    const jobMicro = evaluateAt(p, job.systems, p.job.micro).microBatchSize;
+    const wanted = new Set(systemsList.filter((n) => Number.isFinite(n) && n >= 1).map((n) => Math.floor(n)));
+    return curveFor(p, jobMicro, [1, ...wanted]).filter((point) => wanted.has(point.systems));
+  } catch {
+    return [];
+  }
+}
+
+export function simulate(input: SimulationInput): SimulationOutput {
+  try {
+    return simulateUnsafe(input);
+  } catch (error) {
+    return failedSimulation(input, error);
+  }
+}
+
+function simulateUnsafe(input: SimulationInput): SimulationOutput {
+  const p = prepare(input);
+  const { job, hw } = p;
+  const requested = jobSystems(input);
+  const findings: Finding[] = [];
+
+  const evaluation = evaluateAt(p, requested.systems, job.micro);
+  const micro = evaluation.microBatchSize;
+  const s = job.sequenceLength;
+  const tokensPerMicroBatch = micro * s;
+
+  const training: TrainingSummary = {
+    globalBatchSize: job.globalBatch,
+    microBatchSize: micro,
+    microBatchSource: evaluation.microBatchSource,
+    numCsx: requested.systems,
+    numCsxSource: requested.source,
+    accumulationSteps: evaluation.accumulationSteps,
+    optimizer: job.optimizer,
+    precision: job.precision,
+    sequenceLength: s,
+  };
+
+  const memoryx = p.memoryx;
+  const wafer = waferResult(p.layers, s, micro, p.sramBytes, p.budgetBytes);
+
+  const parameters = Number(input.structure.totalParameters > 0n ? input.structure.totalParameters : 0n);
+  const timeToTrain = job.maxSteps
+    ? { tokens: job.maxSteps * job.globalBatch * s, basis: `max_steps ${formatInteger(job.maxSteps)} x batch ${formatInteger(job.globalBatch)} x ${formatInteger(s)} tokens (from the config)` }
+    : {
+        tokens: hw.chinchillaTokensPerParameter * parameters,
+        basis: `${hw.chinchillaTokensPerParameter} tokens per parameter (Chinchilla compute-optimal; the config sets no max_steps)`,
+      };
+  const peakName = `dense FP16 ${formatCount(hw.denseFp16Flops / 1e15, 3).trim()} PFLOP/s per ${hw.preset.toUpperCase()}${hw.denseFp16PeakIsAssumption ? ' (assumption)' : ''}`;
+  const timeline = buildTimeline({
+    prepared: p.layers,
+    tokensPerMicroBatch,
+    rates: p.rates,
+    checkpointsOffWafer: !evaluation.checkpointsOnWafer,
+    accumulationSteps: evaluation.accumulationSteps,
+    updateSeconds: memoryx.updateSeconds,
+    swarmxLevelLatency: hw.swarmxLevelLatency,
+    treeDepth: evaluation.depth,
+    systems: evaluation.systemsUsed,
+    tokensPerStep: job.globalBatch * s,
+    modelFlopsPerToken: p.modelFlopsPerToken,
+    peak: { flops: hw.denseFp16Flops, name: peakName },
+    timeToTrain,
+  });
+
+  const sizes = scalingSizes(hw.maxSystems, requested.systems);
+  const curve = curveFor(p, micro, sizes);
+  const scaling = scalingResult(requested.systems, curve);
+
+  findings.push(...memoryxFindings(p));
+  findings.push(...waferFindings(p, wafer, micro, evaluation.microBatchSource, Math.ceil(job.globalBatch / evaluation.systemsUsed)));
+  findings.push(...ioFindings(p, tokensPerMicroBatch, evaluation.checkpointsOnWafer, evaluation.microBatchSource));
+  const configured = input.training?.numCsx;
+  const clusterSystems = positiveInt(input.cluster?.systems, 1);
+  if (typeof configured === 'number' && Number.isFinite(configured) && configured > clusterSystems) {
+    findings.push({
+      code: 'num-csx-exceeds-cluster',
+      severity: 'error',
+      message: `num_csx is ${formatInteger(configured)} but the cluster '${input.cluster?.name ?? ''}' has ${formatInteger(clusterSystems)} ${hw.preset.toUpperCase()} system${clusterSystems === 1 ? '' : 's'}.`,
+      field: 'training.numCsx',
+      fix: { field: 'training.numCsx', value: clusterSystems, title: `Use the cluster's ${clusterSystems} system${clusterSystems === 1 ? '' : 's'}` },
+    });
+  }
+
+  return {
+    training,
+    memoryx,
+    wafer,
+    timeline,
+    scaling,
+    constants: p.resolved.constants,
+    findings,
+    unknownOverrides: p.resolved.unknownOverrides,
+  };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Findings
+
+function memoryxFindings(p: Prepared): Finding[] {
+  const m = p.memoryx;
+  const findings: Finding[] = [];
+  const b = m.breakdown;
+  const parts = `weights ${formatBytes(b.weights)} + gradients ${formatBytes(b.gradients)} + master weights ${formatBytes(b.masterWeights)} + optimizer state ${formatBytes(b.optimizerState)}`;
+  if (!m.fits) {
+    const tier = m.recommendedTierBytes !== null ? p.hw.memoryxTiers.find((t) => t.bytes === m.recommendedTierBytes) : undefined;
+    const finding: Finding = {
+      code: 'memoryx-capacity',
+      severity: 'error',
+      message:
+        `The model state needs ${formatBytes(m.requiredBytes)} in MemoryX (${parts}; ${m.bytesPerParameter.toFixed(1)} B/parameter) ` +
+        `but the cluster has ${formatBytes(m.capacityBytes)}.` +
+        (tier ? ` The smallest MemoryX that holds it is ${tier.label}${tier.deployedOnly ? ' (the configuration of the 1T run, not a catalogue tier)' : ''}.` : ' No announced MemoryX tier is that large.'),
+      field: 'cluster.memoryxCapacity',
+    };
+    if (tier) finding.fix = { field: 'cluster.memoryxCapacity', value: tier.label, title: `Use a ${tier.label} MemoryX` };
+    findings.push(finding);
+  } else if (m.capacityBytes > 0 && 1 - m.requiredBytes / m.capacityBytes < p.headroom) {
+    const next = p.hw.memoryxTiers.find((t) => t.bytes > m.capacityBytes);
+    findings.push({
+      code: 'memoryx-headroom',
+      severity: 'warning',
+      message: `The model state uses ${formatPercent(m.requiredBytes / m.capacityBytes)} of MemoryX (${formatBytes(m.requiredBytes)} of ${formatBytes(m.capacityBytes)}); less than ${formatPercent(p.headroom, 0)} headroom.`,
+      field: 'cluster.memoryxCapacity',
+      fix: next ? { field: 'cluster.memoryxCapacity', value: next.label, title: `Use a ${next.label} MemoryX` } : undefined,
+    });
+    if (!next) delete findings[findings.length - 1].fix;
+  }
+  return findings;
+}
+
+function waferFindings(p: Prepared, wafer: WaferResult, micro: number, source: 'config' | 'auto', perSystemBatch: number): Finding[] {
+  const findings: Finding[] = [];
+  const peakLayer = wafer.layers.reduce((a, l) => (l.workingSetBytes > a.workingSetBytes ? l : a), wafer.layers[0] ?? { name: '', workingSetBytes: 0 } as never);
+  const sram = p.sramBytes;
+  if (!wafer.fits) {
+    const fitting = largestDivisorAtMost(perSystemBatch, p.maxMicroSram);
+    const layerFixed = p.layers.layers.reduce((max, l) => Math.max(max, fixedBytes(l, p.layers)), 0);
+    if (p.maxMicroSram === 0 && layerFixed > sram) {
+      findings.push({
+        code: 'wafer-sram',
+        severity: 'error',
+        message: `Layer '${peakLayer.name}' needs ${formatBytes(layerFixed)} on the wafer for its weights and buffers alone, more than the ${formatBytes(sram)} of SRAM: no micro-batch fits.`,
+        field: 'model.block',
+      });
+    } else if (p.maxMicroSram === 0) {
+      findings.push({
+        code: 'wafer-sram',
+        severity: 'error',
+        message: `Layer '${peakLayer.name}' needs ${formatBytes(wafer.perLayerPeakBytes)} on the wafer at micro-batch ${formatInteger(micro)} (SRAM ${formatBytes(sram)}); even one sequence of ${formatInteger(p.job.sequenceLength)} tokens does not fit.`,
+        field: 'training.sequenceLength',
+      });
+    } else {
+      const finding: Finding = {
+        code: 'wafer-sram',
+        severity: 'error',
+        message:
+          `Layer '${peakLayer.name}' needs ${formatBytes(wafer.perLayerPeakBytes)} on the wafer at micro-batch ${formatInteger(micro)} ` +
+          `(SRAM ${formatBytes(sram)}). The largest micro-batch that fits is ${formatInteger(p.maxMicroSram)}` +
+          (fitting > 0 && fitting !== p.maxMicroSram ? `; the largest that also divides the per-system batch of ${formatInteger(perSystemBatch)} is ${formatInteger(fitting)}.` : '.'),
+        field: 'training.microBatchSize',
+      };
+      if (fitting > 0) finding.fix = { field: 'training.microBatchSize', value: fitting, title: `Set micro_batch_size to ${fitting}` };
+      findings.push(finding);
+    }
+  } else if ((wafer.headroom ?? 1) < p.headroom) {
+    findings.push({
+      code: 'wafer-headroom',
+      severity: 'warning',
+      message:
+        `At micro-batch ${formatInteger(micro)} the wafer is ${formatPercent(1 - (wafer.headroom ?? 0))} full (${formatBytes(wafer.peakBytes ?? wafer.perLayerPeakBytes)} of ${formatBytes(sram)}, ` +
+        `peak in '${peakLayer.name}'); less than ${formatPercent(p.headroom, 0)} headroom` +
+        (source === 'auto' ? '.' : `. Micro-batch ${formatInteger(largestDivisorAtMost(perSystemBatch, p.maxMicroBudget) || 1)} keeps the margin.`),
+      field: 'training.microBatchSize',
+    });
+  }
+  return findings;
+}
+
+function ioFindings(p: Prepared, tokens: number, checkpointsOnWafer: boolean, source: 'config' | 'auto'): Finding[] {
+  const timing = timeMicroBatch(p.layers, tokens, p.rates, !checkpointsOnWafer);
+  const streaming = timing.streamForward + timing.streamBackward;
+  const compute = timing.computeForward + timing.computeBackward;
+  if (!(streaming > compute) || compute <= 0) return [];
+  const needed = Math.ceil((tokens * streaming) / compute);
+  const sequences = Math.ceil(needed / Math.max(1, p.job.sequenceLength));
+  return [
+    {
+      code: 'io-bound',
+      severity: 'warning',
+      message:
+        `Weight streaming is not hidden by compute: a micro-batch of ${formatInteger(tokens)} tokens computes for ${formatSeconds(compute)} ` +
+        `while its weights stream for ${formatSeconds(streaming)} at ${formatBytes(p.rates.ioBandwidth)}/s. About ${formatInteger(needed)} tokens ` +
+        `per micro-batch (${formatInteger(sequences)} sequences) would be needed` +
+        (sequences > p.maxMicroSram ? `, more than fit on the wafer (${formatInteger(p.maxMicroSram)}).` : '.') +
+        (source === 'auto' ? ' (micro-batch chosen automatically)' : ''),
+      field: 'training.microBatchSize',
+    },
+  ];
+}
+
+// ------------------------------------------------------------------------------------------------
+// Heatmap
+
+export interface HeatmapRequest {
+  uri: string;
+  layer: number;
+}
+
+/** Per-PE arrays of one layer at the simulated micro-batch (lazy: one layer per call). */
+export function heatmapArrays(input: SimulationInput, layerIndex: number): { heatmap: LayerHeatmap; layerName: string; layerCount: number; layer: number } | undefined {
+  try {
+    const p = prepare(input);
+    const count = p.layers.layers.length;
+    if (count === 0) return undefined;
+    const index = Math.max(0, Math.min(count - 1, Math.floor(Number.isFinite(layerIndex) ? layerIndex : 0)));
+    const layer = p.layers.layers[index];
+    const requested = jobSystems(input);
+    const evaluation = evaluateAt(p, requested.systems, p.job.micro);
+    const tokens = evaluation.microBatchSize * p.job.sequenceLength;
+    const wafer = evaluateWafer(p.layers, p.job.sequenceLength, evaluation.microBatchSize, p.sramBytes, p.budgetBytes);
+    const shared = layer.resident.total * tokens + 4 * layer.sliceBytes + layer.vectorBytes;
+    const heatmap = layerHeatmap(
+      layer.mapping,
+      {
+        weightElementBytes: p.layers.weightElementBytes,
+        sharedBytes: shared,
+        workspacePerPeBytes: p.hw.workspacePerPeBytes,
+        checkpointBytes: wafer.checkpointsOnWafer ? checkpointsPresent(p, index) * tokens : 0,
+      },
+      p.hw.sramPerCoreBytes,
+    );
+    return { heatmap, layerName: layer.name, layerCount: count, layer: index };
+  } catch {
+    return undefined;
+  }
+}
+
+function checkpointsPresent(p: Prepared, index: number): number {
+  let sum = 0;
+  for (let i = 0; i < index; i++) sum += p.layers.layers[i].checkpointPerToken;
+  return p.layers.layers[index].kind === 'embedding' ? 0 : sum;
+}
+
+/** The protocol payload for one layer's heatmap. */
+export function heatmapForLayer(input: SimulationInput, request: HeatmapRequest): HeatmapPayload | undefined {
+  const result = heatmapArrays(input, request.layer);
+  if (!result) return undefined;
+  const hw = resolveHardware(input.cluster).hw;
+  return encodeHeatmap(result.heatmap, {
+    uri: request.uri,
+    layer: result.layer,
+    layerName: result.layerName,
+    layerCount: result.layerCount,
+    sramPerPeBytes: hw.sramPerCoreBytes,
+    dies: { columns: hw.dieColumns, rows: hw.dieRows, assumption: hw.dieLayoutAssumed },
+  });
+}
+
+// ------------------------------------------------------------------------------------------------
+// Failure
+
+function failedSimulation(input: SimulationInput, error: unknown): SimulationOutput {
+  const resolved = resolveHardware(input?.cluster);
+  const hw = resolved.hw;
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    training: {
+      globalBatchSize: 0,
+      microBatchSize: 0,
+      microBatchSource: 'auto',
+      numCsx: 1,
+      numCsxSource: 'cluster',
+      accumulationSteps: 0,
+      optimizer: 'adamw',
+      precision: 'bf16',
+      sequenceLength: 0,
+    },
+    memoryx: {
+      requiredBytes: 0,
+      capacityBytes: 0,
+      fits: false,
+      breakdown: { weights: 0, gradients: 0, masterWeights: 0, optimizerState: 0 },
+      bytesPerParameter: 0,
+      recommendedTierBytes: null,
+      vendorRuleBytes: 0,
+      updateSeconds: 0,
+    },
+    wafer: {
+      sramBytes: hw.sramBytes,
+      perLayerPeakBytes: 0,
+      activationBytesPerLayer: 0,
+      fits: false,
+      microBatch: 0,
+      maxMicroBatch: 0,
+      largestLayer: { index: 0, name: '', parameters: 0, bytes: 0 },
+      checkpoints: { bytes: 0, location: 'wafer' },
+      layers: [],
+    },
+    timeline: {
+      stepSeconds: 0,
+      tokensPerSecond: 0,
+      mfu: 0,
+      peak: { flops: hw.denseFp16Flops, name: 'dense FP16' },
+      bottleneck: 'compute',
+      phases: [],
+      bars: [],
+      microBatchSeconds: 0,
+      accumulationSteps: 0,
+      timeToTrain: { tokens: 0, seconds: 0, basis: '' },
+    },
+    scaling: { systems: 1, speedupVs1: 1, efficiency: 1, curve: [] },
+    constants: resolved.constants,
+    findings: [{ code: 'internal-error', severity: 'error', message: `The simulator could not run: ${message}`, field: 'model.block' }],
+    unknownOverrides: resolved.unknownOverrides,
+  };
+}
+
+export { capacityLabel };

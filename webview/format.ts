@@ -1,0 +1,118 @@
+/**
+ * Number formatting for the panel. Every byte count the panel shows goes through `formatBytes`,
+ * so a value reads the same in the heatmap legend, the memory bars and the summary table.
+ */
+import { format } from 'd3-format';
+
+const SI_UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB'];
+const IEC_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+
+const threeSignificant = format('.3~r');
+const withThousands = format(',.0f');
+
+export interface BytesOptions {
+  /**
+   * Powers of 1024 (KiB). Per-PE SRAM is a power of two (48 KiB), so per-PE values read best in
+   * binary units; cluster-scale capacities are announced in decimal units (55 TB), so those are SI.
+   */
+  binary?: boolean;
+  /** Significant digits (default 3). */
+  digits?: number;
+}
+
+/** `49152` -> `49.2 kB`, or `48 KiB` with `{ binary: true }`; never throws, even on NaN. */
+export function formatBytes(bytes: number, options: BytesOptions = {}): string {
+  if (!Number.isFinite(bytes)) return '–';
+  const base = options.binary ? 1024 : 1000;
+  const units = options.binary ? IEC_UNITS : SI_UNITS;
+  const digits = options.digits ?? 3;
+  const sign = bytes < 0 ? '-' : '';
+  let value = Math.abs(bytes);
+  let unit = 0;
+  while (value >= base && unit < units.length - 1) {
+    value /= base;
+    unit++;
+  }
+  // Rounding can push 999.96 up to "1000"; move to the next unit instead.
+  let text = format(`.${digits}~r`)(value);
+  if (Number(text) >= base && unit < units.length - 1) {
+    value /= base;
+    unit++;
+    text = format(`.${digits}~r`)(value);
+  }
+  if (unit === 0) text = String(Math.round(value));
+  return `${sign}${text} ${units[unit]}`;
+}
+
+/** Seconds with a unit that keeps 3 significant digits: `0.00042` -> `420 µs`, `12.34` -> `12.3 s`. */
+export function formatSeconds(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '–';
+  const abs = Math.abs(seconds);
+  if (abs === 0) return '0 s';
+  if (abs < 1e-6) return `${threeSignificant(seconds * 1e9)} ns`;
+  if (abs < 1e-3) return `${threeSignificant(seconds * 1e6)} µs`;
+  if (abs < 1) return `${threeSignificant(seconds * 1e3)} ms`;
+  if (abs < 120) return `${threeSignificant(seconds)} s`;
+  return formatDuration(seconds);
+}
+
+/** Long spans for humans: minutes, hours, days, years. */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '–';
+  const abs = Math.abs(seconds);
+  if (abs < 120) return formatSeconds(seconds);
+  if (abs < 2 * 3600) return `${threeSignificant(seconds / 60)} min`;
+  if (abs < 2 * 86400) return `${threeSignificant(seconds / 3600)} h`;
+  if (abs < 730 * 86400) return plural(threeSignificant(seconds / 86400), 'day');
+  return plural(threeSignificant(seconds / (365.25 * 86400)), 'year');
+}
+
+function plural(value: string, unit: string): string {
+  return `${value} ${unit}${value === '1' ? '' : 's'}`;
+}
+
+/**
+ * Short counts as people write them for models: `1.0e12` -> `1T`, `6.7e9` -> `6.7B`. No space
+ * before the suffix, so a count never reads like a byte size (`987 B` is 987 bytes).
+ */
+export function formatCount(value: number): string {
+  if (!Number.isFinite(value)) return '–';
+  const abs = Math.abs(value);
+  const steps: [number, string][] = [
+    [1e15, 'P'],
+    [1e12, 'T'],
+    [1e9, 'B'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ];
+  for (const [size, suffix] of steps) {
+    if (abs >= size * 0.9995) return `${threeSignificant(value / size)}${suffix}`;
+  }
+  return threeSignificant(value);
+}
+
+/** Exact integers with thousands separators: `893064` -> `893,064`. */
+export function formatInteger(value: number): string {
+  if (!Number.isFinite(value)) return '–';
+  return withThousands(Math.round(value));
+}
+
+/** A fraction as a percentage: `0.9561` -> `95.6%`. */
+export function formatPercent(fraction: number, digits = 1): string {
+  if (!Number.isFinite(fraction)) return '–';
+  return format(`.${digits}%`)(fraction);
+}
+
+/** FLOP/s with SI prefixes: `1.5e16` -> `15 PFLOP/s`. */
+export function formatFlops(flopsPerSecond: number): string {
+  if (!Number.isFinite(flopsPerSecond)) return '–';
+  const text = format('.3~s')(flopsPerSecond);
+  const match = /^(-?[0-9.]+)([a-zA-Zµ]?)$/.exec(text);
+  return match ? `${match[1]} ${match[2]}FLOP/s` : `${text} FLOP/s`;
+}
+
+/** Speedups: `15.3` -> `15.3×`. */
+export function formatSpeedup(speedup: number): string {
+  if (!Number.isFinite(speedup)) return '–';
+  return `${threeSignificant(speedup)}×`;
+}

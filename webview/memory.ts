@@ -1,0 +1,376 @@
+/**
+ * Memory breakdown: what MemoryX must hold against its capacity, and what one layer needs on the
+ * wafer against SRAM (largest layer, a typical decoder layer, then every layer).
+ */
+import { axisBottom, axisLeft } from 'd3-axis';
+import { max } from 'd3-array';
+import { scaleBand, scaleLinear } from 'd3-scale';
+import { select } from 'd3-selection';
+import type { LayerMemory, Report } from '../protocol/index';
+import { clear, el, placeholder, placeTooltip, setTooltipLines, svg } from './dom';
+import { formatBytes, formatCount, formatInteger, formatPercent } from './format';
+import {
+  capacityCaption,
+  checkpointsOnWafer,
+  largestLayer,
+  memoryxSegments,
+  typicalDecoderLayer,
+  waferPeakBytes,
+  waferSegments,
+  type Segment,
+} from './viewModel';
+
+interface BarRow {
+  label: string;
+  detail?: string;
+  segments: Segment[];
+}
+
+interface Marker {
+  value: number;
+  label: string;
+  className: string;
+}
+
+const ROW_HEIGHT = 30;
+const ROW_GAP = 30;
+const LABEL_WIDTH = 190;
+
+export class MemoryView {
+  readonly root: HTMLElement;
+  private readonly content: HTMLElement;
+  private readonly tooltip: HTMLElement;
+  private report: Report | null = null;
+  private width = 0;
+  private visible = false;
+  private dirty = true;
+
+  constructor() {
+    this.content = el('div', { className: 'memory-content' });
+    this.tooltip = el('div', { className: 'tooltip', attrs: { role: 'tooltip', hidden: true } });
+    this.root = el('section', { className: 'view memory-view scrolling', attrs: { 'aria-label': 'Memory breakdown' } }, [
+      this.content,
+      this.tooltip,
+    ]);
+    new ResizeObserver(() => {
+      const width = Math.floor(this.root.getBoundingClientRect().width);
+      if (width > 0 && width !== this.width) {
+        this.width = width;
+        this.dirty = true;
+        this.render();
+      }
+    }).observe(this.root);
+  }
+
+  setReport(report: Report | null): void {
+    this.report = report;
+    this.dirty = true;
+    this.render();
+  }
+
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    if (visible) this.render();
+    else this.tooltip.hidden = true;
+  }
+
+  private render(): void {
+    if (!this.dirty || !this.visible || this.width <= 0) return;
+    this.dirty = false;
+    clear(this.content);
+    const report = this.report;
+    if (!report?.memoryx && !report?.wafer) {
+      this.content.appendChild(
+        placeholder(
+          report?.model ? 'No memory estimate for this config.' : 'No model in this file.',
+          'The memory view compares what MemoryX and the wafer must hold with what they have.',
+        ),
+      );
+      return;
+    }
+    const width = Math.max(360, Math.min(1100, this.width - 4));
+    if (report.memoryx) this.renderMemoryx(report, width);
+    if (report.wafer) this.renderWafer(report, width);
+  }
+
+  private renderMemoryx(report: Report, width: number): void {
+    const mx = report.memoryx!;
+    const params = report.model?.parameters;
+    this.content.appendChild(el('h2', { className: 'section-title', text: 'MemoryX: model state outside the wafer' }));
+    this.content.appendChild(
+      el('p', {
+        className: `caption${mx.fits ? '' : ' problem'}`,
+        text: capacityCaption(mx.requiredBytes, mx.capacityBytes, 'MemoryX capacity'),
+      }),
+    );
+    this.content.appendChild(
+      el('p', {
+        className: 'hint',
+        text: `${mx.bytesPerParameter.toFixed(1)} bytes per parameter${params ? ` × ${formatCount(params)} parameters` : ''}. The vendor sizes MemoryX at about 50 bytes per parameter (${formatBytes(
+          mx.vendorRuleBytes,
+        )} here); the bar shows this model's own breakdown.${
+          mx.recommendedTierBytes !== null ? ` Smallest announced tier that holds it: ${formatBytes(mx.recommendedTierBytes)}.` : ''
+        }`,
+      }),
+    );
+    this.content.appendChild(
+      this.stackedBars(
+        [{ label: 'Required', detail: formatBytes(mx.requiredBytes), segments: memoryxSegments(mx) }],
+        [
+          { value: mx.capacityBytes, label: `capacity ${formatBytes(mx.capacityBytes)}`, className: 'marker-capacity' },
+          { value: mx.vendorRuleBytes, label: `~50 B/param ${formatBytes(mx.vendorRuleBytes)}`, className: 'marker-reference' },
+        ],
+        width,
+        'MemoryX requirement against capacity',
+      ),
+    );
+  }
+
+  private renderWafer(report: Report, width: number): void {
+    const wafer = report.wafer!;
+    this.content.appendChild(el('h2', { className: 'section-title', text: 'Wafer SRAM: one layer at a time' }));
+    this.content.appendChild(
+      el('p', {
+        className: `caption${wafer.fits ? '' : ' problem'}`,
+        text: `${capacityCaption(waferPeakBytes(wafer), wafer.sramBytes, 'SRAM')} · micro-batch ${formatInteger(
+          wafer.microBatch,
+        )} (largest that fits: ${formatInteger(wafer.maxMicroBatch)})`,
+      }),
+    );
+    this.content.appendChild(
+      el('p', {
+        className: 'hint',
+        text: `Weights stream in one layer at a time, so SRAM holds one layer's working set. Layer-input checkpoints of all layers (${formatBytes(
+          wafer.checkpoints.bytes,
+        )} per micro-batch) live on ${wafer.checkpoints.location === 'wafer' ? 'the wafer' : 'the activation servers'}.`,
+      }),
+    );
+    const rows: BarRow[] = [];
+    const largest = largestLayer(wafer);
+    const typical = typicalDecoderLayer(wafer);
+    const resident = checkpointsOnWafer(wafer);
+    if (largest) {
+      rows.push({ label: `Largest: ${largest.name}`, detail: formatBytes(largest.workingSetBytes + resident), segments: waferSegments(largest, resident) });
+    }
+    if (typical && typical !== largest) {
+      rows.push({ label: `Typical: ${typical.name}`, detail: formatBytes(typical.workingSetBytes + resident), segments: waferSegments(typical, resident) });
+    }
+    if (rows.length) {
+      this.content.appendChild(
+        this.stackedBars(
+          rows,
+          [{ value: wafer.sramBytes, label: `SRAM ${formatBytes(wafer.sramBytes)}`, className: 'marker-capacity' }],
+          width,
+          'Per-layer working set against wafer SRAM',
+        ),
+      );
+    }
+    if (wafer.layers.length > 1) {
+      this.content.appendChild(el('h2', { className: 'section-title', text: 'Working set of every layer' }));
+      this.content.appendChild(this.layerColumns(wafer.layers, wafer.sramBytes, checkpointsOnWafer(wafer), width));
+    }
+  }
+
+  /** Horizontal stacked bars sharing one byte axis, with vertical capacity markers. */
+  private stackedBars(rows: BarRow[], markers: Marker[], width: number, title: string): HTMLElement {
+    const plotWidth = width - LABEL_WIDTH - 24;
+    const markerSpace = markers.length * 16 + 6;
+    const height = markerSpace + rows.length * (ROW_HEIGHT + ROW_GAP) + 10;
+    const total = max(rows, (r) => r.segments.reduce((sum, s) => sum + s.bytes, 0)) ?? 0;
+    const x = scaleLinear()
+      .domain([0, Math.max(total, ...markers.map((m) => m.value), 1) * 1.04])
+      .range([0, plotWidth])
+      .nice();
+    const root = select(svg('svg', { className: 'memory-svg', attrs: { width, height, role: 'img', 'aria-label': title } }));
+    const g = root.append('g').attr('transform', `translate(${LABEL_WIDTH},${markerSpace})`);
+    const rowsHeight = rows.length * (ROW_HEIGHT + ROW_GAP) - ROW_GAP;
+    g.append('g')
+      .attr('class', 'grid')
+      .selectAll('line')
+      .data(x.ticks(6))
+      .join('line')
+      .attr('x1', (d) => x(d))
+      .attr('x2', (d) => x(d))
+      .attr('y1', 0)
+      .attr('y2', rowsHeight);
+    rows.forEach((row, i) => {
+      const y = i * (ROW_HEIGHT + ROW_GAP);
+      root
+        .append('text')
+        .attr('class', 'row-label')
+        .attr('x', LABEL_WIDTH - 10)
+        .attr('y', markerSpace + y + ROW_HEIGHT / 2 - 2)
+        .attr('text-anchor', 'end')
+        .text(truncate(row.label, 28));
+      if (row.detail) {
+        root
+          .append('text')
+          .attr('class', 'row-detail')
+          .attr('x', LABEL_WIDTH - 10)
+          .attr('y', markerSpace + y + ROW_HEIGHT / 2 + 12)
+          .attr('text-anchor', 'end')
+          .text(row.detail);
+      }
+      const segs = g
+        .append('g')
+        .selectAll('g')
+        .data(row.segments.filter((s) => s.bytes > 0))
+        .join('g')
+        .attr('class', (s) => `stack-segment seg-${s.key}`);
+      segs
+        .append('rect')
+        .attr('x', (s) => x(s.start))
+        .attr('y', y)
+        .attr('width', (s) => Math.max(1, x(s.start + s.bytes) - x(s.start)))
+        .attr('height', ROW_HEIGHT);
+      segs
+        .append('text')
+        .attr('class', 'segment-label')
+        .attr('x', (s) => x(s.start) + 5)
+        .attr('y', y + ROW_HEIGHT / 2)
+        .attr('dy', '0.32em')
+        .text((s) => {
+          const room = x(s.start + s.bytes) - x(s.start) - 10;
+          const full = `${s.label} ${formatBytes(s.bytes)}`;
+          if (full.length * 6.2 <= room) return full;
+          const short = formatBytes(s.bytes);
+          return short.length * 6.2 <= room ? short : '';
+        });
+      segs
+        .on('pointerenter', (event: PointerEvent, s) => {
+          const rowTotal = row.segments.reduce((sum, t) => sum + t.bytes, 0);
+          setTooltipLines(this.tooltip, [row.label, `${s.label}: ${formatBytes(s.bytes)}`, `${formatPercent(rowTotal ? s.bytes / rowTotal : 0)} of ${formatBytes(rowTotal)}`]);
+          this.tooltip.hidden = false;
+          placeTooltip(this.tooltip, this.root, event.clientX, event.clientY);
+        })
+        .on('pointermove', (event: PointerEvent) => placeTooltip(this.tooltip, this.root, event.clientX, event.clientY))
+        .on('pointerleave', () => (this.tooltip.hidden = true));
+    });
+    markers.forEach((m, i) => {
+      const mx = Math.round(x(m.value)) + 0.5;
+      const marker = g.append('g').attr('class', `marker ${m.className}`);
+      marker.append('line').attr('x1', mx).attr('x2', mx).attr('y1', -markerSpace + 4 + i * 16 + 6).attr('y2', rowsHeight + 4);
+      const anchorEnd = mx > plotWidth * 0.7;
+      marker
+        .append('text')
+        .attr('x', mx + (anchorEnd ? -5 : 5))
+        .attr('y', -markerSpace + 4 + i * 16 + 8)
+        .attr('text-anchor', anchorEnd ? 'end' : 'start')
+        .text(m.label);
+    });
+    g.append('g')
+      .attr('class', 'axis')
+      .attr('transform', `translate(0,${rowsHeight + 6})`)
+      .call(
+        axisBottom(x)
+          .ticks(6)
+          .tickFormat((d) => formatBytes(Number(d))),
+      );
+    root.attr('height', markerSpace + rowsHeight + 32);
+
+    const legend = el('ul', { className: 'segment-legend' });
+    const seen = new Set<string>();
+    for (const row of rows) {
+      for (const s of row.segments) {
+        if (seen.has(s.key)) continue;
+        seen.add(s.key);
+        legend.appendChild(
+          el('li', {}, [
+            el('span', { className: `swatch seg-${s.key}`, attrs: { 'aria-hidden': 'true' } }),
+            el('span', { text: rows.length === 1 ? `${s.label} ${formatBytes(s.bytes)}` : s.label }),
+          ]),
+        );
+      }
+    }
+    return el('div', { className: 'chart' }, [root.node() as SVGSVGElement, legend]);
+  }
+
+  /** One column per layer: its working set, and the SRAM a layer can use (less checkpoints kept on the wafer) as a line. */
+  private layerColumns(layers: LayerMemory[], sramBytes: number, resident: number, width: number): HTMLElement {
+    const sram = Math.max(0, sramBytes - resident);
+    const height = 200;
+    const margin = { top: 16, right: 16, bottom: 34, left: 64 };
+    const innerWidth = width - margin.left - margin.right;
+    const innerHeight = height - margin.top - margin.bottom;
+    const x = scaleBand<number>()
+      .domain(layers.map((l) => l.index))
+      .range([0, innerWidth])
+      .paddingInner(layers.length > 60 ? 0.1 : 0.25);
+    const peak = max(layers, (l) => l.workingSetBytes) ?? 0;
+    const y = scaleLinear()
+      .domain([0, Math.max(peak, sram) * 1.08])
+      .range([innerHeight, 0])
+      .nice();
+    const root = select(
+      svg('svg', { className: 'memory-svg', attrs: { width, height, role: 'img', 'aria-label': 'Working set of every layer against SRAM' } }),
+    );
+    const g = root.append('g').attr('transform', `translate(${margin.left},${margin.top})`);
+    g.append('g')
+      .attr('class', 'grid')
+      .selectAll('line')
+      .data(y.ticks(4))
+      .join('line')
+      .attr('x1', 0)
+      .attr('x2', innerWidth)
+      .attr('y1', (d) => y(d))
+      .attr('y2', (d) => y(d));
+    g.append('g')
+      .selectAll('rect')
+      .data(layers)
+      .join('rect')
+      .attr('class', (l) => `layer-column${l.workingSetBytes > sram ? ' over' : ''}`)
+      .attr('x', (l) => x(l.index) ?? 0)
+      .attr('width', Math.max(1, x.bandwidth()))
+      .attr('y', (l) => y(l.workingSetBytes))
+      .attr('height', (l) => Math.max(0, innerHeight - y(l.workingSetBytes)))
+      .on('pointerenter', (event: PointerEvent, l) => {
+        setTooltipLines(this.tooltip, [
+          l.name,
+          `working set ${formatBytes(l.workingSetBytes)} (${formatPercent(sram ? l.workingSetBytes / sram : 0)} of SRAM)`,
+          `weights ${formatBytes(l.weightBytes)} · gradients ${formatBytes(l.gradientBytes)}`,
+          `activations ${formatBytes(l.activationBytes)} · workspace ${formatBytes(l.workspaceBytes)}`,
+          `${formatCount(l.parameters)} parameters`,
+        ]);
+        this.tooltip.hidden = false;
+        placeTooltip(this.tooltip, this.root, event.clientX, event.clientY);
+      })
+      .on('pointermove', (event: PointerEvent) => placeTooltip(this.tooltip, this.root, event.clientX, event.clientY))
+      .on('pointerleave', () => (this.tooltip.hidden = true));
+    const sramY = Math.round(y(sram)) + 0.5;
+    const marker = g.append('g').attr('class', 'marker marker-capacity');
+    marker.append('line').attr('x1', 0).attr('x2', innerWidth).attr('y1', sramY).attr('y2', sramY);
+    marker
+      .append('text')
+      .attr('x', innerWidth - 4)
+      .attr('y', sramY - 5)
+      .attr('text-anchor', 'end')
+      .text(resident > 0 ? `SRAM less checkpoints ${formatBytes(sram)}` : `SRAM ${formatBytes(sram)}`);
+    const every = Math.max(1, Math.ceil(layers.length / Math.max(2, Math.floor(innerWidth / 50))));
+    g.append('g')
+      .attr('class', 'axis')
+      .attr('transform', `translate(0,${innerHeight})`)
+      .call(
+        axisBottom(x)
+          .tickValues(layers.map((l) => l.index).filter((_, i) => i % every === 0))
+          .tickFormat((d) => String(d)),
+      );
+    g.append('g')
+      .attr('class', 'axis')
+      .call(
+        axisLeft(y)
+          .ticks(4)
+          .tickFormat((d) => formatBytes(Number(d))),
+      );
+    g.append('text')
+      .attr('class', 'axis-title')
+      .attr('x', innerWidth / 2)
+      .attr('y', innerHeight + 30)
+      .attr('text-anchor', 'middle')
+      .text('layer (execution order)');
+    return el('div', { className: 'chart' }, [root.node() as SVGSVGElement]);
+  }
+}
+
+function truncate(text: string, length: number): string {
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}
