@@ -130,6 +130,7 @@ class Panel {
     observeTheme(() => {
       this.heatmap.onThemeChange();
       this.timeline.onThemeChange();
+      this.memory.onThemeChange();
     });
   }
 

@@ -91,6 +91,22 @@ export class MemoryView {
     const width = Math.max(360, Math.min(1100, this.width - 4));
     if (report.memoryx) this.renderMemoryx(report, width);
     if (report.wafer) this.renderWafer(report, width);
+    this.fitLabelContrast();
+  }
+
+  onThemeChange(): void {
+    this.fitLabelContrast();
+  }
+
+  /** Segment labels in dark or light text, whichever reads on the segment's themed colour. */
+  private fitLabelContrast(): void {
+    for (const group of Array.from(this.content.querySelectorAll<SVGGElement>('.stack-segment'))) {
+      const rect = group.querySelector('rect');
+      const label = group.querySelector('text');
+      if (!rect || !label) continue;
+      const luminance = relativeLuminance(getComputedStyle(rect).fill);
+      label.classList.toggle('on-dark', luminance !== undefined && luminance < 0.4);
+    }
   }
 
   private renderMemoryx(report: Report, width: number): void {
@@ -373,4 +389,15 @@ export class MemoryView {
 
 function truncate(text: string, length: number): string {
   return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}
+
+/** WCAG relative luminance of an `rgb(…)` colour, undefined when it is not one. */
+function relativeLuminance(css: string): number | undefined {
+  const match = /rgba?\(\s*([\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)/.exec(css);
+  if (!match) return undefined;
+  const [r, g, b] = [match[1], match[2], match[3]].map((v) => {
+    const c = Number(v) / 255;
+    return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }

@@ -21,8 +21,10 @@ import {
   laneGeometry,
   phaseTexts,
   speedupDomain,
+  scalingText,
   speedupSeries,
   systemsOptions,
+  timeTicks,
   timelineExtent,
   timelineHeadline,
   type LaneBarGeometry,
@@ -272,14 +274,15 @@ export class TimelineView {
 
     const drawMain = () => {
       const ticks = Math.max(2, Math.floor(plotWidth / 90));
+      const tickValues = timeTicks(x.domain() as [number, number], ticks);
       axisG.call(
         axisBottom(x)
-          .ticks(ticks)
+          .tickValues(tickValues)
           .tickFormat((d) => formatSeconds(Number(d))),
       );
       gridG
         .selectAll('line')
-        .data(x.ticks(ticks))
+        .data(tickValues)
         .join('line')
         .attr('x1', (d) => x(d))
         .attr('x2', (d) => x(d))
@@ -346,7 +349,7 @@ export class TimelineView {
       .attr('transform', `translate(0,${OVERVIEW_HEIGHT})`)
       .call(
         axisBottom(overviewX)
-          .ticks(Math.max(2, Math.floor(plotWidth / 120)))
+          .tickValues(timeTicks(extent, Math.max(2, Math.floor(plotWidth / 120))))
           .tickFormat((d) => formatSeconds(Number(d))),
       );
 
@@ -458,12 +461,7 @@ export class TimelineView {
       this.scalingWrap.appendChild(placeholder('No scaling curve for this config.'));
       return;
     }
-    const summary = el('p', {
-      className: 'scaling-summary',
-      text: `${formatSpeedup(scaling.speedupVs1)} on ${formatInteger(scaling.systems)} system${scaling.systems === 1 ? '' : 's'} vs 1 (${formatPercent(
-        scaling.efficiency,
-      )} scaling efficiency).`,
-    });
+    const summary = el('p', { className: 'scaling-summary', text: scalingText(scaling) });
     this.scalingWrap.appendChild(summary);
 
     const width = Math.min(720, Math.max(320, this.width - 2));

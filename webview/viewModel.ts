@@ -20,6 +20,7 @@ import type {
   Report,
   ResultNotification,
   ScalingPoint,
+  ScalingResult,
   TimelineBar,
   TimelineResult,
 } from '../protocol/index';
@@ -749,6 +750,22 @@ export function timelineExtent(timeline: Pick<TimelineResult, 'bars' | 'stepSeco
   return [0, end > 0 ? end : 1];
 }
 
+/**
+ * Axis ticks for a span of seconds at round values of the unit the labels use: seconds up to two
+ * minutes (then formatSeconds writes minutes), minutes up to two hours, hours beyond. Plain linear
+ * ticks would put marks at 200 s, 400 s and label them 3.33 min, 6.67 min.
+ */
+export function timeTicks(domain: [number, number], count: number): number[] {
+  const [start, end] = domain[0] <= domain[1] ? domain : [domain[1], domain[0]];
+  if (!Number.isFinite(start) || !Number.isFinite(end)) return [];
+  const span = end - start;
+  const unit = span >= 2 * 3600 ? 3600 : span >= 120 ? 60 : 1;
+  return scaleLinear()
+    .domain([start / unit, end / unit])
+    .ticks(Math.max(1, count))
+    .map((t) => t * unit);
+}
+
 export function bottleneckText(timeline: Pick<TimelineResult, 'bottleneck'>): string {
   const label = BOUND_LABELS[timeline.bottleneck] ?? timeline.bottleneck;
   return `Bottleneck: ${label}. Bars bound by it are marked and in full colour.`;
@@ -800,6 +817,19 @@ export function speedupSeries(curve: ScalingPoint[] | undefined): ScalingPoint[]
   return (curve ?? [])
     .filter((p) => p.systems > 0 && p.speedup > 0 && Number.isFinite(p.systems) && Number.isFinite(p.speedup))
     .sort((a, b) => a.systems - b.systems);
+}
+
+/** One line about the curve: the speedup where the job runs, and where scaling stops paying. */
+export function scalingText(scaling: Pick<ScalingResult, 'systems' | 'speedupVs1' | 'efficiency' | 'curve'>): string {
+  const here =
+    scaling.systems === 1
+      ? 'Speedups are relative to this 1-system run.'
+      : `${formatSpeedup(scaling.speedupVs1)} on ${formatInteger(scaling.systems)} systems vs 1 (${formatPercent(scaling.efficiency)} scaling efficiency).`;
+  const series = speedupSeries(scaling.curve);
+  const firstPoor = series.find((p) => p.systems > 1 && p.efficiency < 0.5);
+  return firstPoor
+    ? `${here} Efficiency falls below 50% from ${formatInteger(firstPoor.systems)} systems (${formatSpeedup(firstPoor.speedup)}).`
+    : here;
 }
 
 /** Log2 domain covering the curve, the ideal line and the published point. */
@@ -934,13 +964,10 @@ export function summaryRows(report: Report, timeline?: TimelineResult, systems?:
   }
   const c = report.cluster;
   if (c) {
-    add(
-      'Cluster',
-      'Cluster',
-      `${c.name}: ${formatInteger(c.systems)} × ${c.system}, MemoryX ${formatBytes(c.memoryxCapacityBytes)} (${
-        c.origin === 'file' ? `from ${c.file ?? 'cluster file'}` : c.origin === 'setting' ? 'from settings' : 'default'
-      })`,
-    );
+    const origin = c.origin === 'file' ? `cluster file ${c.file ?? ''}`.trim() : c.origin === 'setting' ? `waferscope.cluster setting${c.file ? ` (${c.file})` : ''}` : 'built-in default';
+    add('Cluster', 'Cluster', c.name || '(unnamed)');
+    add('Cluster', 'Systems', `${formatInteger(c.systems)} × ${(c.system || '?').toUpperCase()}, MemoryX ${formatBytes(c.memoryxCapacityBytes)}`);
+    add('Cluster', 'From', origin);
   }
   const t = report.training;
   if (t) {
@@ -992,11 +1019,19 @@ export function summaryRows(report: Report, timeline?: TimelineResult, systems?:
   }
   const s = report.scaling;
   if (s) {
-    add(
-      'Scaling',
-      'Speedup vs 1 system',
-      `${formatSpeedup(s.speedupVs1)} on ${formatInteger(s.systems)} (${formatPercent(s.efficiency)} efficiency)`,
-    );
+    if (s.systems === 1) {
+      // The job itself is the baseline: quote the curve where the published result is.
+      const reference = speedupSeries(s.curve).find((p) => p.systems === PUBLISHED_SCALING.systems);
+      add(
+        'Scaling',
+        'Speedup vs 1 system',
+        reference
+          ? `1 system is the baseline; ${formatSpeedup(reference.speedup)} on ${formatInteger(reference.systems)} (${formatPercent(reference.efficiency)} efficiency)`
+          : '1 system is the baseline',
+      );
+    } else {
+      add('Scaling', 'Speedup vs 1 system', `${formatSpeedup(s.speedupVs1)} on ${formatInteger(s.systems)} (${formatPercent(s.efficiency)} efficiency)`);
+    }
     add('Scaling', 'Published reference', PUBLISHED_SCALING.label);
   }
   return rows;
@@ -1023,9 +1058,14 @@ export function constantValueText(c: ConstantUse): string {
   const unit = (c.unit ?? '').trim();
   const value = c.value;
   if (!Number.isFinite(value)) return unit ? `– ${unit}` : '–';
-  if (/^bytes?$/i.test(unit) || unit === 'B') return formatBytes(value, { binary: value < 1e6 && value % 1024 === 0 });
-  if (/^(bytes?|B)\/s$/i.test(unit)) return `${formatBytes(value)}/s`;
+  // Byte units, possibly with a rate or a qualifier: 'B', 'B/s', 'B/s per TB', 'bytes per PE'.
+  const bytes = /^(?:bytes?|B)(\/s)?(\s.*)?$/.exec(unit);
+  if (bytes && !/^B\/param/.test(unit)) {
+    const binary = !bytes[1] && value < 1e6 && value % 1024 === 0;
+    return `${formatBytes(value, { binary })}${bytes[1] ?? ''}${bytes[2] ?? ''}`;
+  }
   if (/^flop\/s$/i.test(unit)) return formatFlops(value);
+  if (unit === 's') return formatSeconds(value);
   // Units that take SI prefixes: 1.1e9 Hz reads as 1.1 GHz.
   if (/^(Hz|W|b\/s|bit\/s)$/.test(unit)) return `${siPrefixed(value)}${unit}`;
   const text = Number.isInteger(value) && Math.abs(value) < 1e7 ? formatInteger(value) : compactNumber(value);

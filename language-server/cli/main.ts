@@ -114,6 +114,12 @@ function printSweep(analysis: Analysis, systems: number[], json: boolean): void 
   else process.stdout.write(`${formatScaling(curve)}\n`);
 }
 
+// `waferscope report x --json | head` closes the pipe early; that is not an error of ours.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 try {
   process.exitCode = run(process.argv.slice(2));
 } catch (error) {

@@ -111,7 +111,7 @@ export interface ModelDescription {
     attnOut: boolean;
     /** MLP matrices. */
     mlp: boolean;
-    /** LM head (only when untied). */
+    /** LM head bias (Model Zoo use_bias_in_output); its own parameters even when the weight is tied. */
     lmHead: boolean;
   };
   /** LayerNorm right after the token embedding (BLOOM). */

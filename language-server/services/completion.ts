@@ -10,7 +10,7 @@ import {
   MarkupKind,
 } from 'vscode-languageserver-types';
 import type { Analysis } from '../core/analyze';
-import { ALL_KEYS, lookupKey, type KeyDoc } from '../core/config/keys';
+import { keysAt, lookupKey, type KeyDoc } from '../core/config/keys';
 import type { ConfigFormat, Position } from '../core/types';
 import { cursorPath, isJson } from './documentPath';
 
@@ -46,23 +46,17 @@ export function completions(text: string, analysis: Analysis, position: Position
 
   if (at.onKey) {
     const parent = at.keyRange ? at.path.slice(0, -1) : at.path;
-    for (const key of keysUnder(format, parent)) items.push(keyItem(key, json));
+    const seen = new Set<string>();
+    for (const key of keysAt(format, parent)) {
+      if (seen.has(key.name)) continue;
+      seen.add(key.name);
+      items.push(keyItem(key, json));
+    }
   } else {
     const key = lookupKey(format, at.path);
     if (key) items.push(...valueItems(key, analysis));
   }
   return { isIncomplete: false, items };
-}
-
-/** Keys whose documented place is directly under `parent` in this layout. */
-function keysUnder(format: ConfigFormat, parent: (string | number)[]): KeyDoc[] {
-  const out = new Map<string, KeyDoc>();
-  for (const key of ALL_KEYS) {
-    if (!key.layouts.includes(format) || out.has(key.name)) continue;
-    const path = [...parent, key.name];
-    if (lookupKey(format, path) === key) out.set(key.name, key);
-  }
-  return [...out.values()];
 }
 
 function keyItem(key: KeyDoc, json: boolean): CompletionItem {

@@ -9,28 +9,27 @@
 // Overrides (for debugging the launcher itself): WAFERSCOPE_EXTENSION_PATH, WAFERSCOPE_SUITE_PATH,
 // WAFERSCOPE_TEST_TIMEOUT_MS (default 300000), WAFERSCOPE_VERBOSE=1 (stream server and browser
 // logs), WAFERSCOPE_KEEP_TMP=1 (keep the run folder).
-import { existsSync, readFileSync, watch } from 'node:fs';
+import { existsSync, watch } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { repoRoot, summaryLine } from './lib/common.mjs';
 import { withCodeServer } from './lib/codeServer.mjs';
+import { printResults, readResults, tail } from './lib/results.mjs';
 
 const extensionPath = resolve(process.env.WAFERSCOPE_EXTENSION_PATH ?? repoRoot);
 const suitePath = resolve(process.env.WAFERSCOPE_SUITE_PATH ?? join(repoRoot, 'dist', 'test', 'integration', 'index.js'));
 const timeoutMs = Number(process.env.WAFERSCOPE_TEST_TIMEOUT_MS ?? 300000);
 
-function tail(file, lines = 40) {
-  if (!existsSync(file)) return '(none)';
-  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-}
-
 /** Resolves with the parsed results file once it appears; rejects on timeout or a dead server/page. */
 function waitForResults(session, page) {
   const file = session.resultsFile;
   return new Promise((resolveResults, reject) => {
-    let watcher;
+    // The suite renames its finished file into place, so the watcher sees it appear whole.
+    const watcher = watch(dirname(file), (_event, name) => {
+      if (name === null || name === basename(file)) check();
+    });
     const finish = (error, value) => {
       clearTimeout(timer);
-      watcher?.close();
+      watcher.close();
       session.server.off('exit', onServerExit);
       page.off('crash', onCrash);
       if (error) reject(error);
@@ -39,7 +38,7 @@ function waitForResults(session, page) {
     const check = () => {
       if (!existsSync(file)) return;
       try {
-        finish(undefined, JSON.parse(readFileSync(file, 'utf8')));
+        finish(undefined, readResults(file));
       } catch (error) {
         finish(new Error(`unreadable results file ${file}: ${error.message}`));
       }
@@ -50,30 +49,10 @@ function waitForResults(session, page) {
       () => finish(new Error(`no results after ${Math.round(timeoutMs / 1000)} s (did the suite start? is dist/ built?)`)),
       timeoutMs,
     );
-    // The suite renames its finished file into place, so the watcher sees it appear whole.
-    watcher = watch(dirname(file), (_event, name) => {
-      if (name === null || name === basename(file)) check();
-    });
     session.server.once('exit', onServerExit);
     page.once('crash', onCrash);
     check();
   });
-}
-
-function printResults(results) {
-  console.log(`\nIntegration suite in VS Code ${results.vscodeVersion} (${results.appHost}), ${results.durationMs} ms`);
-  const outcomes = [
-    ...results.passes.map((test) => ({ ...test, passed: true })),
-    ...results.failures.map((test) => ({ ...test, passed: false })),
-  ].sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
-  for (const test of outcomes) {
-    if (test.passed) {
-      console.log(`  \u2713 ${test.fullTitle} (${test.durationMs ?? 0} ms)`);
-    } else {
-      console.log(`  \u2717 ${test.fullTitle}`);
-      console.log(`      ${(test.stack ?? test.error ?? '').split('\n').join('\n      ')}`);
-    }
-  }
 }
 
 async function main() {
@@ -93,9 +72,9 @@ async function main() {
       console.log(`code-server on port ${session.port}, workspace ${session.workspace}`);
       const page = await session.openWorkbench({ extensionDevelopmentPath: extensionPath, extensionTestsPath: suitePath });
       const results = await waitForResults(session, page);
-      printResults(results);
-      console.log(summaryLine(results.passes.length, results.failures.length));
-      return results.failures.length === 0 && results.passes.length > 0 ? 0 : 1;
+      const { passed, failed } = printResults(results);
+      console.log(summaryLine(passed, failed));
+      return failed === 0 && passed > 0 ? 0 : 1;
     } catch (error) {
       if (session.disposed) return 1; // interrupted: the signal handler reports and exits
       console.error(`\nIntegration run failed: ${error.message}`);

@@ -118,7 +118,7 @@ describe('language features over the protocol', function () {
     const result = await client.waitForResult(MODEL_URI);
     const largest = result.report?.wafer?.maxMicroBatch;
     assert.ok(largest && largest > 0 && largest < 4096);
-    assert.match(error.message, new RegExp(`\\b${largest}\\b`), 'the message names the largest micro-batch that fits');
+    assert.match(typeof error.message === 'string' ? error.message : error.message.value, new RegExp(`\\b${largest}\\b`), 'the message names the largest micro-batch that fits');
 
     const [fix] = await client.request<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri: MODEL_URI },

@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildWebview, launchChromium, repo, waitForRendered, watchProblems } from './browser.mjs';
 import { startHarness } from './serve.mjs';
+import { makeFixtures } from './make-fixtures.mjs';
 
 const args = process.argv.slice(2);
 const value = (name, fallback) => {
@@ -25,7 +26,10 @@ const shots = [
   { name: 'heatmap-embedding', query: 'view=heatmap&layer=0', view: 'heatmap' },
   { name: 'heatmap-zoomed', query: 'view=heatmap&layer=1', view: 'heatmap', zoom: true },
   { name: 'heatmap-light', query: 'view=heatmap&theme=light', view: 'heatmap' },
+  { name: 'heatmap-hc', query: 'view=heatmap&theme=hc&layer=65', view: 'heatmap' },
   { name: 'timeline', query: 'view=timeline', view: 'timeline', fullPage: true },
+  { name: 'timeline-light', query: 'view=timeline&theme=light&systems=16', view: 'timeline', fullPage: true, waitTimeline: 16 },
+  { name: 'memory-light', query: 'view=memory&theme=light', view: 'memory', fullPage: true },
   { name: 'timeline-256', query: 'view=timeline&systems=256', view: 'timeline', fullPage: true, waitTimeline: 256 },
   { name: 'memory', query: 'view=memory', view: 'memory', fullPage: true },
   { name: 'summary', query: 'view=summary', view: 'summary', fullPage: true },
@@ -36,6 +40,7 @@ const shots = [
   { name: 'cluster', query: 'fixture=cluster', view: 'heatmap' },
 ];
 
+await makeFixtures({ quiet: true });
 const webviewJs = await buildWebview();
 const harness = await startHarness({ webviewJs });
 const browser = await launchChromium();

@@ -556,3 +556,17 @@ export function lookupKey(format: ConfigFormat, path: readonly (string | number)
   }
   return undefined;
 }
+
+/**
+ * Keys WaferScope reads directly under `parentPath` in this layout (for completion). The trainer's
+ * optimizer names are offered under ['trainer','init','optimizer'].
+ */
+export function keysAt(format: ConfigFormat, parentPath: readonly (string | number)[]): KeyDoc[] {
+  const parent = normalisePath(format, parentPath);
+  const found: KeyDoc[] = [];
+  for (const { key, patterns } of PATTERNS) {
+    if (!key.layouts.includes(format)) continue;
+    if (patterns.some((pattern) => pattern.length === parent.length + 1 && matches(pattern.slice(0, -1), parent))) found.push(key);
+  }
+  return found;
+}

@@ -286,7 +286,7 @@ function readModelBlock(
     max: LIMITS.maxPositionEmbeddings,
     field: 'model.maxPositionEmbeddings',
   });
-  const innerDim = ctx.integer(model, path, 'attention_inner_dim', { max: LIMITS.hiddenSize * 16 });
+  const innerDim = ctx.integer(model, path, 'attention_inner_dim', { max: LIMITS.hiddenSize });
   for (const [field, key] of [
     [hidden, 'hidden_size'],
     [layers, 'num_hidden_layers'],
@@ -449,6 +449,7 @@ function readMoe(
       topK: topK.value ?? 1,
       numSharedExperts: shared.value ?? 0,
       expertFfnSize: ffnSize,
+      // Shared experts are as wide as the routed ones (assumption: the Model Zoo has one filter_size).
       sharedExpertFfnSize: ffnSize,
       firstDenseLayers: 0,
       routerBias: false,
@@ -477,6 +478,10 @@ function readMicroBatch(ctx: ReadContext, map: SourceNode | undefined, mapPath: 
     if (match) {
       ctx.record('training.microBatchSize', path, entry);
       return { value: match, entry, path, bad: false };
+    }
+    if (/^\s*[\d.eE+-]+\s*$/.test(node.value)) {
+      ctx.report('error', 'wrong-type', `${key} must be a number or one of ${MICRO_BATCH_WORDS.join(', ')}, not the string "${node.value}".`, ctx.valueRange(node));
+      return { value: undefined, entry, path, bad: true };
     }
     ctx.unknownValue(entry, key, node.value, ['a positive integer', ...MICRO_BATCH_WORDS], 'error');
     return { value: undefined, entry, path, bad: true };

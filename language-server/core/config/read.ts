@@ -118,7 +118,10 @@ function readUnsafe(file: string, text: string): ConfigDocument {
     const reference = findClusterReference(file, text, parsed.lines);
     if (reference) document.clusterReference = reference;
   }
-  document.diagnostics = [...parsed.diagnostics, ...ctx.diagnostics];
+  // After a syntax error the tree is a guess; what the readers say about it (missing keys, odd
+  // types) is mostly an echo of that error, so only the syntax errors are shown until it is fixed.
+  const broken = parsed.diagnostics.some((d) => d.severity === 'error');
+  document.diagnostics = broken ? parsed.diagnostics : [...parsed.diagnostics, ...ctx.diagnostics];
   return document;
 }
 

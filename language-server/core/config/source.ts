@@ -359,7 +359,9 @@ function reportJsonDuplicates(node: SourceNode, lines: LineIndex, diagnostics: C
 function parseJson(text: string, lines: LineIndex): ParsedSource {
   const diagnostics: CoreDiagnostic[] = [];
   const errors: jsonc.ParseError[] = [];
-  const tree = jsonc.parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+  // A byte-order mark is not JSON; a space in its place keeps every offset where it was.
+  const source = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
+  const tree = jsonc.parseTree(source, errors, { allowTrailingComma: true, disallowComments: false });
   for (const error of errors) {
     diagnostics.push(
       syntaxDiagnostic(

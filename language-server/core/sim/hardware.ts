@@ -23,7 +23,7 @@
  * | die_columns x die_rows | 7 x 12 | 7 x 12 | dies | yes (84 dies stated, layout not) |
  * | system_io | 150e9 | 150e9 | B/s per direction | no (1.2 Tb/s); full duplex is an assumption |
  * | memoryx_tier_* | 1.5 TB, 12 TB, 55 TB (deployed), 1.2 PB | 4 TB, 2.4 PB | B | no |
- * | memoryx_update_bandwidth_per_tb | 90e9 | 90e9 | B/s per TB of capacity | yes, calibrated (docs/calibration.md) |
+ * | memoryx_update_bandwidth_per_tb | 130e9 | 130e9 | B/s per TB of capacity | yes, calibrated (docs/calibration.md) |
  * | swarmx_link | 12.5e9 | 12.5e9 | B/s | no (100 Gb/s NICs) |
  * | swarmx_fan_out | 4 | 4 | systems per node | no |
  * | swarmx_level_latency | 100e-6 | 100e-6 | s | yes |
@@ -107,13 +107,13 @@ function common(maxSystems: number, systemsSource: string): HardwareConstant[] {
     },
     {
       name: 'memoryx_update_bandwidth_per_tb',
-      value: 90e9,
+      value: 130e9,
       unit: 'B/s per TB',
       source:
         'assumption, calibrated once on the 1T scenario so that 16 CS-3 run 15.3x faster than one (Sandia result): the ' +
         'optimizer update at the iteration boundary streams 28 B per parameter (AdamW, mixed precision) through MemoryX DRAM; ' +
-        '90 GB/s of effective streaming bandwidth per TB of capacity (5 TB/s for 55 TB) is what 1U DDR5 servers of ~1.5 TB ' +
-        'sustain on a memory-bound read-modify-write kernel (~135 GB/s each, under 30 % of a 12-channel DDR5-4800 socket). ' +
+        '130 GB/s of effective streaming bandwidth per TB of capacity (7.2 TB/s for 55 TB) is what 1U DDR5 servers of ~1.5 TB ' +
+        'sustain on a memory-bound read-modify-write kernel (~195 GB/s each, about 40 % of a 12-channel DDR5-4800 socket). ' +
         'See docs/calibration.md',
       assumption: true,
     },

@@ -167,6 +167,11 @@ export function prepareLayers(
   };
 }
 
+/** Incoming weight slices buffered beyond the resident layer: one arriving, one ready (double buffering). */
+export const PREFETCH_SLICES = 2;
+/** Outgoing weight-gradient slices buffered: one being computed, one leaving. */
+export const GRADIENT_SLICES = 2;
+
 /**
  * On-wafer bytes of a layer that do not grow with the micro-batch: its resident weights, a
  * double-buffered stream slice of the next weights, a double-buffered slice of outgoing weight
@@ -174,5 +179,5 @@ export function prepareLayers(
  * and the per-PE workspace.
  */
 export function fixedBytes(layer: LayerStatic, prepared: PreparedLayers): number {
-  return layer.weightBytes + 2 * layer.sliceBytes + 2 * layer.sliceBytes + prepared.workspaceBytes;
+  return layer.weightBytes + (PREFETCH_SLICES + GRADIENT_SLICES) * layer.sliceBytes + prepared.workspaceBytes;
 }

@@ -98,7 +98,7 @@ export function layerWork(layer: LayerStructure, model: ModelDescription, sequen
       elements: rows * cols * copies,
     });
     // The score and value products sit between the key/value projections and the output projection.
-    if (layer.kind === 'decoder' && (tensor.name === 'o_proj')) attentionAt = work.length - 1;
+    if (layer.kind === 'decoder' && tensor.name === 'o_proj') attentionAt = work.length - 1;
   }
   if (layer.kind === 'decoder' && attentionAt >= 0) {
     const s = positiveInt(sequenceLength);
@@ -313,8 +313,9 @@ export function layerHeatmap(mapping: LayerMapping, memory: HeatmapMemory, sramP
     }
   }
 
-  let used = 0;
-  for (let i = 0; i < totalPes; i++) used += occupancy[i];
+  // Every PE carries the shared reserve, busy PEs their share, and the tiles add up to the matrices.
+  let used = totalPes * everywhere + mapping.busyPes * busyShare;
+  for (const region of mapping.regions) used += region.elements * elementBytes;
   const regions: HeatmapRegion[] = mapping.regions.map((r) => ({
     x: r.x,
     y: r.y,

@@ -13,10 +13,10 @@
 import type { ClusterDescription, MicroBatchSetting, ModelDescription, ModelStructure, Optimizer, Precision, TrainingDescription } from '../types';
 import type { ConstantUse, MemoryxResult, ScalingPoint, ScalingResult, TimelineResult, TrainingSummary, WaferResult } from '../report';
 import type { HeatmapPayload } from '../../../protocol/index';
-import { formatBytes, formatCount, formatInteger, formatPercent, formatSeconds } from '../format/units';
-import { capacityLabel, resolveHardware, type Hardware, type ResolvedHardware } from './hardware';
+import { formatBytes, formatCount, formatPercent, formatSeconds } from '../format/units';
+import { resolveHardware, type Hardware, type ResolvedHardware } from './hardware';
 import { simulateMemoryx, weightElementBytes } from './memoryx';
-import { prepareLayers, fixedBytes, type PreparedLayers } from './layers';
+import { prepareLayers, fixedBytes, GRADIENT_SLICES, PREFETCH_SLICES, type PreparedLayers } from './layers';
 import { evaluateWafer, maxMicroBatch, waferResult } from './wafer';
 import { buildTimeline, stepTiming, timeMicroBatch, treeDepth, type StreamRates } from './timeline';
 import { scalingCurve, scalingResult, scalingSizes, type StepAt } from './scaling';
@@ -53,6 +53,18 @@ export interface SimulationOutput {
   findings: Finding[];
   /** Cluster override names that are no constant (the cluster reader reports them with did-you-mean). */
   unknownOverrides: string[];
+}
+
+/**
+ * 123,456,789. Written out because `toLocaleString` initialises ICU on first use (tens of
+ * milliseconds), which would dominate a simulation.
+ */
+function formatInteger(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const digits = String(Math.round(Math.abs(value)));
+  if (digits.includes('e')) return String(Math.round(value));
+  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return value < 0 ? `-${grouped}` : grouped;
 }
 
 const DEFAULT_HEADROOM = 0.1;
@@ -117,9 +129,11 @@ interface Prepared {
   budgetBytes: number;
   rates: StreamRates;
   modelFlopsPerToken: number;
-  /** Largest micro-batch within the planning budget, with and without on-wafer checkpoints, and within SRAM. */
+  /** Largest micro-batch that keeps the headroom margin (for the warning's suggestion). */
   maxMicroBudget: number;
+  /** Largest micro-batch whose working sets and all checkpoints fit in SRAM. */
   maxMicroWithCheckpoints: number;
+  /** Largest micro-batch whose working sets fit in SRAM (checkpoints on the activation servers). */
   maxMicroSram: number;
 }
 
@@ -164,7 +178,7 @@ function prepare(input: SimulationInput): Prepared {
     rates: { ioBandwidth: hw.systemIoBandwidth, checkpointBandwidth: hw.activationServerBandwidth },
     modelFlopsPerToken,
     maxMicroBudget: maxMicroBatch(layers, job.sequenceLength, budgetBytes),
-    maxMicroWithCheckpoints: maxMicroBatch(layers, job.sequenceLength, budgetBytes, true),
+    maxMicroWithCheckpoints: maxMicroBatch(layers, job.sequenceLength, sramBytes, true),
     maxMicroSram: maxMicroBatch(layers, job.sequenceLength, sramBytes),
   };
   if (!byKey) {
@@ -241,9 +255,11 @@ function checkpointsFit(p: Prepared, micro: number): boolean {
 /**
  * The micro-batch for `systems` systems. An explicit number is used as written (capped at the
  * per-system batch); `none` means one micro-batch per system; `auto`/`explore` pick, among the
- * divisors of the per-system batch that fit within the planning budget, the one with the shortest
- * step. Larger is never slower among those that keep the checkpoints in the same place, so only
- * the largest with on-wafer checkpoints and the largest overall are compared.
+ * divisors of the per-system batch whose working set fits in SRAM, the one with the shortest
+ * step (the compiler's choice may use the whole wafer; the headroom margin only warns about
+ * values written in the config). Among micro-batches that keep the checkpoints in the same place
+ * a larger one is never slower (step = n x T(b) with T(b)/b non-increasing), so only the largest
+ * with on-wafer checkpoints and the largest overall are compared.
  */
 function resolveMicro(
   p: Prepared,
@@ -254,11 +270,9 @@ function resolveMicro(
 ): { micro: number; source: 'config' | 'auto' } {
   if (typeof setting === 'number') return { micro: Math.max(1, Math.min(setting, perSystemBatch)), source: 'config' };
   if (setting === 'none') return { micro: perSystemBatch, source: 'config' };
-  const largest = largestDivisorAtMost(perSystemBatch, p.maxMicroBudget, evenSplit);
-  if (largest === 0) {
-    // Nothing fits within the margin: the largest that fits at all, else one sequence.
-    return { micro: Math.max(1, largestDivisorAtMost(perSystemBatch, p.maxMicroSram, evenSplit)), source: 'auto' };
-  }
+  const largest = largestDivisorAtMost(perSystemBatch, p.maxMicroSram, evenSplit);
+  // Not even one sequence fits: report the smallest micro-batch (the wafer-sram error follows).
+  if (largest === 0) return { micro: 1, source: 'auto' };
   const onWafer = largestDivisorAtMost(perSystemBatch, Math.min(p.maxMicroWithCheckpoints, largest), evenSplit);
   if (onWafer === 0 || onWafer === largest) return { micro: largest, source: 'auto' };
   const spillSeconds = stepSecondsFor(p, largest, Math.ceil(perSystemBatch / largest), false, depth);
@@ -357,7 +371,7 @@ function simulateUnsafe(input: SimulationInput): SimulationOutput {
   };
 
   const memoryx = p.memoryx;
-  const wafer = waferResult(p.layers, s, micro, p.sramBytes, p.budgetBytes);
+  const wafer = waferResult(p.layers, s, micro, p.sramBytes, p.sramBytes);
 
   const parameters = Number(input.structure.totalParameters > 0n ? input.structure.totalParameters : 0n);
   const timeToTrain = job.maxSteps
@@ -436,22 +450,23 @@ function memoryxFindings(p: Prepared): Finding[] {
     if (tier) finding.fix = { field: 'cluster.memoryxCapacity', value: tier.label, title: `Use a ${tier.label} MemoryX` };
     findings.push(finding);
   } else if (m.capacityBytes > 0 && 1 - m.requiredBytes / m.capacityBytes < p.headroom) {
-    const next = p.hw.memoryxTiers.find((t) => t.bytes > m.capacityBytes);
-    findings.push({
+    const finding: Finding = {
       code: 'memoryx-headroom',
       severity: 'warning',
       message: `The model state uses ${formatPercent(m.requiredBytes / m.capacityBytes)} of MemoryX (${formatBytes(m.requiredBytes)} of ${formatBytes(m.capacityBytes)}); less than ${formatPercent(p.headroom, 0)} headroom.`,
       field: 'cluster.memoryxCapacity',
-      fix: next ? { field: 'cluster.memoryxCapacity', value: next.label, title: `Use a ${next.label} MemoryX` } : undefined,
-    });
-    if (!next) delete findings[findings.length - 1].fix;
+    };
+    const next = p.hw.memoryxTiers.find((t) => t.bytes > m.capacityBytes);
+    if (next) finding.fix = { field: 'cluster.memoryxCapacity', value: next.label, title: `Use a ${next.label} MemoryX` };
+    findings.push(finding);
   }
   return findings;
 }
 
 function waferFindings(p: Prepared, wafer: WaferResult, micro: number, source: 'config' | 'auto', perSystemBatch: number): Finding[] {
   const findings: Finding[] = [];
-  const peakLayer = wafer.layers.reduce((a, l) => (l.workingSetBytes > a.workingSetBytes ? l : a), wafer.layers[0] ?? { name: '', workingSetBytes: 0 } as never);
+  let peakLayer = { name: '', workingSetBytes: 0 };
+  for (const layer of wafer.layers) if (layer.workingSetBytes > peakLayer.workingSetBytes) peakLayer = layer;
   const sram = p.sramBytes;
   if (!wafer.fits) {
     const fitting = largestDivisorAtMost(perSystemBatch, p.maxMicroSram);
@@ -483,14 +498,15 @@ function waferFindings(p: Prepared, wafer: WaferResult, micro: number, source: '
       if (fitting > 0) finding.fix = { field: 'training.microBatchSize', value: fitting, title: `Set micro_batch_size to ${fitting}` };
       findings.push(finding);
     }
-  } else if ((wafer.headroom ?? 1) < p.headroom) {
+  } else if (source === 'config' && (wafer.headroom ?? 1) < p.headroom) {
+    // An automatic micro-batch is the compiler's choice to use the wafer; only a written one is warned about.
     findings.push({
       code: 'wafer-headroom',
       severity: 'warning',
       message:
         `At micro-batch ${formatInteger(micro)} the wafer is ${formatPercent(1 - (wafer.headroom ?? 0))} full (${formatBytes(wafer.peakBytes ?? wafer.perLayerPeakBytes)} of ${formatBytes(sram)}, ` +
         `peak in '${peakLayer.name}'); less than ${formatPercent(p.headroom, 0)} headroom` +
-        (source === 'auto' ? '.' : `. Micro-batch ${formatInteger(largestDivisorAtMost(perSystemBatch, p.maxMicroBudget) || 1)} keeps the margin.`),
+        `. Micro-batch ${formatInteger(largestDivisorAtMost(perSystemBatch, p.maxMicroBudget) || 1)} keeps the margin.`,
       field: 'training.microBatchSize',
     });
   }
@@ -538,8 +554,8 @@ export function heatmapArrays(input: SimulationInput, layerIndex: number): { hea
     const requested = jobSystems(input);
     const evaluation = evaluateAt(p, requested.systems, p.job.micro);
     const tokens = evaluation.microBatchSize * p.job.sequenceLength;
-    const wafer = evaluateWafer(p.layers, p.job.sequenceLength, evaluation.microBatchSize, p.sramBytes, p.budgetBytes);
-    const shared = layer.resident.total * tokens + 4 * layer.sliceBytes + layer.vectorBytes;
+    const wafer = evaluateWafer(p.layers, p.job.sequenceLength, evaluation.microBatchSize, p.sramBytes, p.sramBytes);
+    const shared = layer.resident.total * tokens + (PREFETCH_SLICES + GRADIENT_SLICES) * layer.sliceBytes + layer.vectorBytes;
     const heatmap = layerHeatmap(
       layer.mapping,
       {
@@ -636,4 +652,3 @@ function failedSimulation(input: SimulationInput, error: unknown): SimulationOut
   };
 }
 
-export { capacityLabel };

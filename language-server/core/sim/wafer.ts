@@ -11,13 +11,14 @@
  * Checkpoints (assumption, not published): the wafer keeps only each layer's input between its
  * forward and backward pass (2*s*b*h bytes per layer under mixed precision) and recomputes the
  * layer's forward before its backward. The checkpoints of all layers live on the wafer when they
- * fit beside the largest working set with the planning margin (the headroom warning fraction);
- * otherwise they go to the activation servers, which costs I/O time (timeline.ts).
+ * fit in SRAM beside every layer's working set (while a layer runs, the checkpoints of the layers
+ * below it are still waiting for their backward pass); otherwise they go to the activation
+ * servers, which costs I/O time (timeline.ts).
  *
  * Everything is linear in the micro-batch, so the largest micro-batch that fits is closed form.
  */
 import type { LayerMemory, WaferResult } from '../report';
-import { fixedBytes, type LayerStatic, type PreparedLayers } from './layers';
+import { fixedBytes, GRADIENT_SLICES, PREFETCH_SLICES, type LayerStatic, type PreparedLayers } from './layers';
 
 export interface WaferEvaluation {
   /** Largest working set over the layers (checkpoints excluded). */
@@ -67,13 +68,13 @@ export function totalCheckpointPerToken(prepared: PreparedLayers): number {
   return sum;
 }
 
-/** Fit of one micro-batch; `budgetBytes` is SRAM minus the planning margin. */
+/** Fit of one micro-batch; checkpoints stay on the wafer when everything fits in `placementBytes`. */
 export function evaluateWafer(
   prepared: PreparedLayers,
   sequenceLength: number,
   microBatch: number,
   sramBytes: number,
-  budgetBytes: number,
+  placementBytes: number,
 ): WaferEvaluation {
   const tokens = tokensOf(sequenceLength, microBatch);
   const below = checkpointsBelow(prepared);
@@ -90,7 +91,7 @@ export function evaluateWafer(
     if (withCheckpoints > peakWithCheckpoints) peakWithCheckpoints = withCheckpoints;
   }
   const checkpointBytes = totalCheckpointPerToken(prepared) * tokens;
-  const checkpointsOnWafer = peakWithCheckpoints <= budgetBytes;
+  const checkpointsOnWafer = peakWithCheckpoints <= placementBytes;
   const peakBytes = checkpointsOnWafer ? peakWithCheckpoints : peakWorkingSet;
   return {
     peakWorkingSet,
@@ -124,8 +125,8 @@ export function layerMemories(prepared: PreparedLayers, sequenceLength: number, 
   const tokens = tokensOf(sequenceLength, microBatch);
   return prepared.layers.map((layer) => {
     const activationBytes = layer.resident.total * tokens;
-    const weightBytes = layer.weightBytes + 2 * layer.sliceBytes;
-    const gradientBytes = 2 * layer.sliceBytes;
+    const weightBytes = layer.weightBytes + PREFETCH_SLICES * layer.sliceBytes;
+    const gradientBytes = GRADIENT_SLICES * layer.sliceBytes;
     return {
       index: layer.index,
       name: layer.name,
@@ -144,9 +145,9 @@ export function waferResult(
   sequenceLength: number,
   microBatch: number,
   sramBytes: number,
-  budgetBytes: number,
+  placementBytes: number,
 ): WaferResult {
-  const evaluation = evaluateWafer(prepared, sequenceLength, microBatch, sramBytes, budgetBytes);
+  const evaluation = evaluateWafer(prepared, sequenceLength, microBatch, sramBytes, placementBytes);
   const tokens = tokensOf(sequenceLength, microBatch);
   let largest: LayerStatic | undefined;
   for (const layer of prepared.layers) if (!largest || layer.weightBytes > largest.weightBytes) largest = layer;

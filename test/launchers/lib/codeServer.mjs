@@ -5,11 +5,11 @@
 // results), and every process it starts is stopped by `dispose()`, which also runs on SIGINT,
 // SIGTERM and uncaught errors.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { killPids, killProcessGroup, processesMentioning, repoRoot } from './common.mjs';
+import { copyTestWorkspace, killPids, killProcessGroup, processesMentioning, repoRoot } from './common.mjs';
 
 export const CODE_SERVER_VERSION = '4.100.3';
 export const codeServerDir =
@@ -30,7 +30,7 @@ export const CHROMIUM_ARGS = [
 ];
 
 /** Quiet, deterministic workbench: no welcome page, no trust prompt, no update or telemetry traffic. */
-const USER_SETTINGS = {
+export const USER_SETTINGS = {
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
   'workbench.enableExperiments': false,
@@ -157,9 +157,7 @@ export class CodeServerSession {
   async start({ env = {}, startTimeoutMs = 60000 } = {}) {
     checkPrerequisites();
     ensureCodeServer();
-    cpSync(join(repoRoot, 'test', 'workspace'), this.workspace, { recursive: true });
-    const example = join(repoRoot, 'examples', '1t');
-    if (existsSync(example)) cpSync(example, join(this.workspace, '1t'), { recursive: true });
+    copyTestWorkspace(this.workspace);
     mkdirSync(join(this.userDataDir, 'User'), { recursive: true });
     writeFileSync(join(this.userDataDir, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
     mkdirSync(this.extensionsDir, { recursive: true });

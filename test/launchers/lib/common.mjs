@@ -1,10 +1,20 @@
 // Helpers shared by the test runners and launchers: paths, the results line every tier prints,
 // and process-group cleanup (code-server starts children; killing only the leader leaks them).
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/**
+ * A fresh copy of test/workspace at `dest` (tests may edit it), plus examples/1t as `1t/` when the
+ * example exists: copied at run time so the example and what the tests open cannot drift apart.
+ */
+export function copyTestWorkspace(dest) {
+  cpSync(join(repoRoot, 'test', 'workspace'), dest, { recursive: true });
+  const example = join(repoRoot, 'examples', '1t');
+  if (existsSync(example)) cpSync(example, join(dest, '1t'), { recursive: true });
+}
 
 /** run-all parses this exact shape from each tier's output; keep the wording stable. */
 export function summaryLine(passed, failed) {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { buildModelStructure } from '../../../language-server/core/model/structure';
 import { layerWork, mapLayer, layerHeatmap, encodeHeatmap } from '../../../language-server/core/sim/mapping';
-import { heatmapArrays, heatmapForLayer } from '../../../language-server/core/sim/simulate';
+import { heatmapArrays, heatmapForLayer, simulate } from '../../../language-server/core/sim/simulate';
 import { cluster, gpt1t, gpt1tTraining, shipped, TB } from './fixtures';
 
 const W = 762;
@@ -105,11 +105,13 @@ describe('per-PE heatmap of one layer', () => {
     const { heatmap } = heatmapArrays(input, 1)!;
     const simulated = heatmapArrays(input, 1)!;
     assert.equal(simulated.layerName, 'decoder 0');
-    const sum = heatmap.summary.sramUsedBytes;
+    let sum = 0;
+    for (let i = 0; i < heatmap.occupancyBytes.length; i++) sum += heatmap.occupancyBytes[i];
+    assert.ok(Math.abs(sum - heatmap.summary.sramUsedBytes) / sum < 1e-6, 'the summary is the sum of the per-PE bytes');
     // The 1T checkpoints live on the activation servers, so the picture is the working set alone.
-    // 2 B x (12h^2 + 13h) weights, 4 slices of 2 x 25600 x 2048 B, 4 KiB x PEs, (12h + 6 x 2048) B x 16 x 2048 tokens.
+    // 2 B x (12h^2 + 13h) weights, 4 slices of 2 x 25600 x 2048 B, 4 KiB x PEs, (12h + 6 x 2048) B x micro-batch x 2048 tokens.
     const h = 25600;
-    const tokens = 16 * 2048;
+    const tokens = simulate(input).training.microBatchSize * 2048;
     const expected = 2 * (12 * h * h + 13 * h) + 4 * 2 * h * 2048 + 4096 * W * H + (12 * h + 6 * 2048) * tokens;
     assert.ok(Math.abs(sum - expected) / expected < 1e-6, `${sum} vs ${expected}`);
   });

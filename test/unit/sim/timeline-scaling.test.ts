@@ -57,13 +57,19 @@ describe('timeline: event model of one micro-batch', () => {
   });
 
   it('off-wafer checkpoints go out during the forward pass and come back before the recompute', () => {
+    // As above, but the decoder keeps a 10 B input checkpoint off the wafer (the head's 1 B input is
+    // used at once). By hand:
+    // forward  D: checkpoint out 2-12, so its forward ends at 12 | H: compute 12-15
+    // backward H: 15-21, gradients 15-17
+    //          D: checkpoint then weights in 15-29, recompute + backward 25-28, gradients 25-29
+    //          E: weights 29-31, gradients 29-31 -> ends 31, nothing left to overlap.
     const withCheckpoint = preparedOf([layer('embedding', 2, 0, 2), layer('decoder', 4, 1, 3, 10), layer('head', 2, 3, 2, 1)]);
     const timing = timeMicroBatch(withCheckpoint, 1, { ioBandwidth: 1, checkpointBandwidth: 1 }, true);
-    // The decoder's 10 B input leaves 2-12 (forward now ends at 12 + 3 for the head's compute after
-    // its weights at 12-14 ... ) and returns on the ingress link before its backward.
     assert.equal(timing.checkpointOut, 10, "the head's input is used at once, not written out");
     assert.equal(timing.checkpointIn, 10);
-    assert.ok(timing.seconds > 21);
+    assert.equal(timing.forwardSeconds, 15);
+    assert.equal(timing.seconds, 31);
+    assert.equal(timing.steadySeconds, 31);
   });
 
   it('is compute-bound when compute exceeds streaming, and then scales with tokens', () => {

@@ -94,9 +94,15 @@ describe('webview summaries', () => {
     const fitsRow = summaryRows(misfit).find((r) => r.section === 'MemoryX' && r.label === 'Fits');
     assert.deepEqual([fitsRow?.value, fitsRow?.problem], ['no', true]);
 
-    // A cluster file's report: no model, no training, only the cluster row.
+    // A cluster file's report: no model, no training, only the cluster rows.
     const bare = summaryRows(report({ model: null, training: undefined, memoryx: undefined, wafer: undefined, timeline: undefined, scaling: undefined }));
-    assert.deepEqual(bare.map((r) => r.label), ['Cluster']);
+    assert.deepEqual(bare.map((r) => r.label), ['Cluster', 'Systems', 'From']);
+    assert.equal(bare[1].value, '16 × CS-3, MemoryX 55 TB');
+
+    // A 1-system job is the baseline of its own curve: the row quotes the 16-system point if any.
+    const single = report();
+    single.scaling = { systems: 1, speedupVs1: 1, efficiency: 1, curve: [{ systems: 16, stepSeconds: 1, speedup: 15.28, efficiency: 0.955 }] };
+    assert.equal(summaryRows(single).find((r) => r.label === 'Speedup vs 1 system')?.value, '1 system is the baseline; 15.3× on 16 (95.5% efficiency)');
   });
 
   it('lists nothing, without throwing, for a report missing its parts', () => {
@@ -119,6 +125,10 @@ describe('webview summaries', () => {
     assert.equal(constantValueText({ name: 'e', value: 893064, unit: 'PEs', source: '', assumption: false }), '893,064 PEs');
     assert.equal(constantValueText({ name: 'f', value: 2.5e13, unit: 'FLOP', source: '', assumption: false }), '2.5e13 FLOP');
     assert.equal(constantValueText({ name: 'g', value: 150e9, unit: 'B/s', source: '', assumption: false }), '150 GB/s');
+    assert.equal(constantValueText({ name: 'g2', value: 90e9, unit: 'B/s per TB', source: '', assumption: true }), '90 GB/s per TB');
+    assert.equal(constantValueText({ name: 'g3', value: 4096, unit: 'B', source: '', assumption: true }), '4 KiB');
+    assert.equal(constantValueText({ name: 'g4', value: 50, unit: 'B/param', source: '', assumption: false }), '50 B/param');
+    assert.equal(constantValueText({ name: 'g5', value: 1e-4, unit: 's', source: '', assumption: true }), '100 µs');
     assert.equal(constantValueText({ name: 'h', value: NaN, unit: 'x', source: '', assumption: false }), '– x');
   });
 });

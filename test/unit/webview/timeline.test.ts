@@ -5,9 +5,11 @@ import {
   barDetails,
   bottleneckText,
   laneGeometry,
+  scalingText,
   speedupDomain,
   speedupSeries,
   systemsOptions,
+  timeTicks,
   timelineExtent,
   timelineHeadline,
 } from '../../../webview/viewModel';
@@ -69,6 +71,29 @@ describe('webview timeline view-model', () => {
     assert.deepEqual(timelineExtent(timeline), [0, 10]);
     assert.deepEqual(timelineExtent({ stepSeconds: 4, bars: [{ lane: 'forward', start: 0, end: 6, label: '' }] }), [0, 6]);
     assert.deepEqual(timelineExtent({ stepSeconds: NaN, bars: [] }), [0, 1]);
+  });
+
+  it('puts time ticks at round values of the unit shown', () => {
+    // Under two minutes: plain seconds.
+    assert.deepEqual(timeTicks([0, 10], 5), [0, 2, 4, 6, 8, 10]);
+    // 30 minutes: ticks every 5 minutes (in seconds), not every 200 s.
+    assert.deepEqual(timeTicks([0, 1800], 6), [0, 300, 600, 900, 1200, 1500, 1800]);
+    // 10 hours: every 2 hours.
+    assert.deepEqual(timeTicks([0, 36000], 5), [0, 7200, 14400, 21600, 28800, 36000]);
+    assert.deepEqual(timeTicks([NaN, 1], 5), []);
+  });
+
+  it('describes the scaling curve', () => {
+    const curve = [
+      { systems: 1, stepSeconds: 64, speedup: 1, efficiency: 1 },
+      { systems: 16, stepSeconds: 4.2, speedup: 15.3, efficiency: 0.956 },
+      { systems: 128, stepSeconds: 1.28, speedup: 50, efficiency: 0.39 },
+    ];
+    assert.equal(scalingText({ systems: 1, speedupVs1: 1, efficiency: 1, curve }), 'Speedups are relative to this 1-system run. Efficiency falls below 50% from 128 systems (50×).');
+    assert.equal(
+      scalingText({ systems: 16, speedupVs1: 15.3, efficiency: 0.956, curve: curve.slice(0, 2) }),
+      '15.3× on 16 systems vs 1 (95.6% scaling efficiency).',
+    );
   });
 
   it('says what the bottleneck is and describes bars', () => {
