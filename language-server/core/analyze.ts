@@ -11,6 +11,7 @@ import { simulate, type SimulationInput, type Finding } from './sim/simulate';
 import type { FitStatus, Report, ModelSummary, ClusterSummary } from './report';
 import type { ClusterDescription, ConfigDocument, CoreDiagnostic, FixData, ModelStructure, Range } from './types';
 import { lensSummary } from './format/summary';
+import { closestConstantName, overridableConstantNames, presetName, resolveHardware } from './sim/hardware';
 
 export interface AnalyzeOptions {
   /** Reads another file (a referenced cluster file); the server answers from open editors first. */
@@ -48,6 +49,7 @@ export function analyze(file: string, text: string, options: AnalyzeOptions): An
 
   if (document.format === 'cluster') {
     const cluster = document.cluster;
+    if (cluster) diagnostics.push(...overrideDiagnostics(document, cluster));
     const summary = cluster ? clusterSummary(cluster) : emptyCluster();
     const status: FitStatus = hasErrors(diagnostics) ? 'invalid' : 'cluster';
     return finish(document, diagnostics, summary, status);
@@ -187,6 +189,24 @@ function fixFor(
     return { title: fix.title, edits: [{ file: clusterDocument.file, range: remote.valueRange, newText }] };
   }
   return undefined;
+}
+
+/** Overrides must name a documented hardware constant; a typo would silently change nothing. */
+function overrideDiagnostics(document: ConfigDocument, cluster: ClusterDescription): CoreDiagnostic[] {
+  const { unknownOverrides } = resolveHardware(cluster);
+  const preset = presetName(cluster.system) ?? 'cs-3';
+  return unknownOverrides.map((name) => {
+    const source = document.sources[`cluster.overrides.${name}`];
+    const suggestion = closestConstantName(name, preset);
+    const diagnostic: CoreDiagnostic = {
+      severity: 'warning',
+      code: 'unknown-override',
+      message: `"${name}" is not a hardware constant of ${preset.toUpperCase()}, so it changes nothing.${suggestion ? ` Did you mean "${suggestion}"?` : ` Known constants: ${overridableConstantNames(preset).join(', ')}.`}`,
+      range: source?.keyRange ?? document.sources['cluster.block']?.keyRange ?? START,
+    };
+    if (suggestion && source) diagnostic.fixes = [{ title: `Change to "${suggestion}"`, edits: [{ range: source.keyRange, newText: suggestion }] }];
+    return diagnostic;
+  });
 }
 
 /** The folder a config's relative references resolve against. */

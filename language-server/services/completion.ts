@@ -11,7 +11,7 @@ import {
 } from 'vscode-languageserver-types';
 import type { Analysis } from '../core/analyze';
 import { keysAt, lookupKey, type KeyDoc } from '../core/config/keys';
-import type { ConfigFormat, Position } from '../core/types';
+import type { Position } from '../core/types';
 import { cursorPath, isJson } from './documentPath';
 
 const CLUSTER_SNIPPET = [

@@ -36,6 +36,7 @@
  */
 import type { ClusterDescription } from '../types';
 import type { ConstantUse } from '../report';
+import { didYouMean } from '../config/suggest';
 
 export interface HardwareConstant {
   name: string;
@@ -416,33 +417,7 @@ export function resolveHardware(cluster: Pick<ClusterDescription, 'system' | 'ov
   return { hw, constants, unknownOverrides, invalidOverrides, unknownSystem };
 }
 
-/** Closest known constant name (edit distance), for "did you mean" on unknown overrides. */
+/** Closest known constant name, for "did you mean" on unknown overrides (the readers' own matcher). */
 export function closestConstantName(name: string, preset: PresetName = 'cs-3'): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  const needle = name.toLowerCase();
-  for (const candidate of overridableConstantNames(preset)) {
-    const d = editDistance(needle, candidate);
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = candidate;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(needle.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  if (a.length > 200 || b.length > 200) return Math.abs(a.length - b.length) + 200;
-  const previous = new Array<number>(b.length + 1);
-  const current = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) previous[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    current[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
-    }
-    for (let j = 0; j <= b.length; j++) previous[j] = current[j];
-  }
-  return previous[b.length];
+  return didYouMean(name.toLowerCase(), overridableConstantNames(preset));
 }
