@@ -115,7 +115,7 @@ for (const tier of TIERS) {
   header(tier.label);
   const { code, output, ms } = await runTier(tier);
   const counts = tier.counts ? parseSummary(output) : undefined;
-  let passed = counts?.passed ?? 0;
+  const passed = counts?.passed ?? 0;
   let failed = counts?.failed ?? 0;
   // A non-zero exit with no counted failure (crash, lint/type errors, no tests) is one failure.
   if (code !== 0 && failed === 0) failed = 1;
@@ -133,7 +133,8 @@ let totalFailed = 0;
 for (const row of rows) {
   totalPassed += row.passed;
   totalFailed += row.failed;
-  const counts = row.tier.counts || row.failed > 0 ? [String(row.passed), String(row.failed)] : ['-', '-'];
+  const ran = row.ms !== undefined;
+  const counts = (row.tier.counts && ran) || row.failed > 0 ? [String(row.passed), String(row.failed)] : ['-', '-'];
   const time = row.ms === undefined ? '' : `${(row.ms / 1000).toFixed(1)} s`;
   console.log(`${row.tier.label.padEnd(width)}${row.status.padEnd(24)}${counts[0].padStart(8)}${counts[1].padStart(8)}${time.padStart(10)}`);
 }

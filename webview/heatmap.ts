@@ -7,7 +7,7 @@ import { select, type Selection } from 'd3-selection';
 import { zoom as d3zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior, type ZoomTransform } from 'd3-zoom';
 import type { HeatmapPayload, Report } from '../protocol/index';
 import { clear, el, placeholder, placeTooltip, setTooltipLines, svg } from './dom';
-import { formatInteger } from './format';
+import { formatInteger } from '../language-server/core/format/units';
 import { perfRecord, type PerfRecord } from './host';
 import { readCanvasTheme, type CanvasTheme } from './theme';
 import {

@@ -8,7 +8,7 @@ import { scaleBand, scaleLinear } from 'd3-scale';
 import { select } from 'd3-selection';
 import type { LayerMemory, Report } from '../protocol/index';
 import { clear, el, placeholder, placeTooltip, setTooltipLines, svg } from './dom';
-import { formatBytes, formatCount, formatInteger, formatPercent } from './format';
+import { formatBytes, formatCount, formatInteger, formatPercent } from '../language-server/core/format/units';
 import {
   capacityCaption,
   checkpointsOnWafer,

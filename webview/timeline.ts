@@ -11,7 +11,7 @@ import { line } from 'd3-shape';
 import { zoom as d3zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from 'd3-zoom';
 import type { Report, ScalingResult, TimelineResult } from '../protocol/index';
 import { clear, el, placeholder, placeTooltip, setTooltipLines, svg } from './dom';
-import { formatInteger, formatPercent, formatSeconds, formatSpeedup } from './format';
+import { formatInteger, formatPercent, formatSeconds, formatSpeedup } from '../language-server/core/format/units';
 import {
   LANE_LABELS,
   LANES,

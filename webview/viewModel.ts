@@ -33,7 +33,7 @@ import {
   formatPercent,
   formatSeconds,
   formatSpeedup,
-} from './format';
+} from '../language-server/core/format/units';
 
 export type HeatmapMetric = PanelState['metric'];
 

@@ -78,8 +78,9 @@ async function main() {
     } catch (error) {
       if (session.disposed) return 1; // interrupted: the signal handler reports and exits
       console.error(`\nIntegration run failed: ${error.message}`);
-      console.error(`--- code-server log (last lines) ---\n${tail(session.serverLog)}`);
-      console.error(`--- browser console (last lines) ---\n${tail(session.browserLog)}`);
+      for (const [what, file] of [['code-server log', session.serverLog], ['browser console', session.browserLog]]) {
+        if (existsSync(file)) console.error(`--- ${what} (last lines) ---\n${tail(file)}`);
+      }
       console.log(summaryLine(0, 1));
       return 1;
     }

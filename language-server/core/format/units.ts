@@ -1,70 +1,127 @@
 /**
- * Human units for bytes, counts, time and rates: one place, so the CLI, hovers, the code lens and
- * the status bar all print the same numbers the same way. Decimal prefixes for bytes (1 TB = 1e12 B),
- * the convention MemoryX capacities are announced in.
+ * Human units for bytes, counts, time and rates: the one formatter of the project, so the CLI,
+ * hovers, the code lens, the status bar and the panel print a number the same way. Decimal
+ * prefixes for bytes by default (1 TB = 1e12 B), the convention MemoryX capacities are announced in.
  */
+import { format } from 'd3-format';
 
-const DECIMAL = [
-  { factor: 1e15, suffix: 'P' },
-  { factor: 1e12, suffix: 'T' },
-  { factor: 1e9, suffix: 'G' },
-  { factor: 1e6, suffix: 'M' },
-  { factor: 1e3, suffix: 'k' },
-];
+const SI_UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB'];
+const IEC_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
 
-function scaled(value: number, digits: number): { text: string; suffix: string } {
-  const abs = Math.abs(value);
-  for (const { factor, suffix } of DECIMAL) {
-    if (abs >= factor) return { text: trim((value / factor).toFixed(digits)), suffix };
+const threeSignificant = format('.3~r');
+const withThousands = format(',.0f');
+
+export interface BytesOptions {
+  /**
+   * Powers of 1024 (KiB). Per-PE SRAM is a power of two (48 KiB), so per-PE values read best in
+   * binary units; cluster-scale capacities are announced in decimal units (55 TB), so those are SI.
+   */
+  binary?: boolean;
+  /** Significant digits (default 3). */
+  digits?: number;
+}
+
+/** `49152` -> `49.2 kB`, or `48 KiB` with `{ binary: true }`; never throws, even on NaN. */
+export function formatBytes(bytes: number, options: BytesOptions = {}): string {
+  if (!Number.isFinite(bytes)) return '–';
+  const base = options.binary ? 1024 : 1000;
+  const units = options.binary ? IEC_UNITS : SI_UNITS;
+  const digits = options.digits ?? 3;
+  const sign = bytes < 0 ? '-' : '';
+  let value = Math.abs(bytes);
+  let unit = 0;
+  while (value >= base && unit < units.length - 1) {
+    value /= base;
+    unit++;
   }
-  return { text: trim(value.toFixed(abs >= 100 || Number.isInteger(value) ? 0 : digits)), suffix: '' };
+  // Rounding can push 999.96 up to "1000"; move to the next unit instead.
+  let text = format(`.${digits}~r`)(value);
+  if (Number(text) >= base && unit < units.length - 1) {
+    value /= base;
+    unit++;
+    text = format(`.${digits}~r`)(value);
+  }
+  if (unit === 0) text = String(Math.round(value));
+  return `${sign}${text} ${units[unit]}`;
 }
 
-function trim(text: string): string {
-  return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
-}
-
-/** 16.2 TB, 44 GB, 48 kB. */
-export function formatBytes(bytes: number, digits = 1): string {
-  if (!Number.isFinite(bytes)) return '∞ B';
-  const { text, suffix } = scaled(bytes, digits);
-  return `${text} ${suffix === 'k' ? 'kB' : `${suffix}B`}`;
-}
-
-/** 1.01 T, 70.6 B, 124.4 M (parameter counts). */
-export function formatCount(count: number, digits = 2): string {
-  const abs = Math.abs(count);
-  if (abs >= 1e12) return `${trim((count / 1e12).toFixed(digits))} T`;
-  if (abs >= 1e9) return `${trim((count / 1e9).toFixed(digits))} B`;
-  if (abs >= 1e6) return `${trim((count / 1e6).toFixed(digits))} M`;
-  if (abs >= 1e3) return `${trim((count / 1e3).toFixed(digits))} k`;
-  return String(count);
-}
-
-/** 123,456,789 */
-export function formatInteger(value: number): string {
-  return Math.round(value).toLocaleString('en-US');
-}
-
-/** 5.1 s, 320 ms, 2.4 h, 3.5 days. */
+/** Seconds with a unit that keeps 3 significant digits: `0.00042` -> `420 µs`, `12.34` -> `12.3 s`. */
 export function formatSeconds(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '∞';
+  if (!Number.isFinite(seconds)) return '–';
   const abs = Math.abs(seconds);
-  if (abs >= 2 * 86400) return `${trim((seconds / 86400).toFixed(1))} days`;
-  if (abs >= 2 * 3600) return `${trim((seconds / 3600).toFixed(1))} h`;
-  if (abs >= 120) return `${trim((seconds / 60).toFixed(1))} min`;
-  if (abs >= 1) return `${trim(seconds.toFixed(abs >= 10 ? 1 : 2))} s`;
-  if (abs >= 1e-3) return `${trim((seconds * 1e3).toFixed(1))} ms`;
-  return `${trim((seconds * 1e6).toFixed(1))} µs`;
+  if (abs === 0) return '0 s';
+  if (abs < 1e-6) return `${threeSignificant(seconds * 1e9)} ns`;
+  if (abs < 1e-3) return `${threeSignificant(seconds * 1e6)} µs`;
+  if (abs < 1) return `${threeSignificant(seconds * 1e3)} ms`;
+  if (abs < 120) return `${threeSignificant(seconds)} s`;
+  return formatDuration(seconds);
 }
 
-/** 12.3 % */
+/** Long spans for humans: minutes, hours, days, years. */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '–';
+  const abs = Math.abs(seconds);
+  if (abs < 120) return formatSeconds(seconds);
+  if (abs < 2 * 3600) return `${threeSignificant(seconds / 60)} min`;
+  if (abs < 2 * 86400) return `${threeSignificant(seconds / 3600)} h`;
+  if (abs < 730 * 86400) return plural(threeSignificant(seconds / 86400), 'day');
+  return plural(threeSignificant(seconds / (365.25 * 86400)), 'year');
+}
+
+function plural(value: string, unit: string): string {
+  return `${value} ${unit}${value === '1' ? '' : 's'}`;
+}
+
+/**
+ * Short counts as people write them for models: `1.0e12` -> `1 T`, `6.7e9` -> `6.7 B` (as in
+ * "1.01 T params"); callers add the noun, so a count never reads like a byte size.
+ */
+export function formatCount(value: number): string {
+  if (!Number.isFinite(value)) return '–';
+  const abs = Math.abs(value);
+  const steps: [number, string][] = [
+    [1e15, 'P'],
+    [1e12, 'T'],
+    [1e9, 'B'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ];
+  for (const [size, suffix] of steps) {
+    if (abs >= size * 0.9995) return `${threeSignificant(value / size)} ${suffix}`;
+  }
+  return threeSignificant(value);
+}
+
+/** Exact integers with thousands separators: `893064` -> `893,064`. */
+export function formatInteger(value: number): string {
+  if (!Number.isFinite(value)) return '–';
+  return withThousands(Math.round(value));
+}
+
+/** A fraction as a percentage: `0.9561` -> `95.6%`. */
 export function formatPercent(fraction: number, digits = 1): string {
-  return `${trim((fraction * 100).toFixed(digits))} %`;
+  if (!Number.isFinite(fraction)) return '–';
+  return format(`.${digits}%`)(fraction);
 }
 
-/** 2.1 M tokens/s, 15 PFLOP/s */
+/** FLOP/s with SI prefixes: `1.5e16` -> `15 PFLOP/s`. */
+export function formatFlops(flopsPerSecond: number): string {
+  if (!Number.isFinite(flopsPerSecond)) return '–';
+  const text = format('.3~s')(flopsPerSecond);
+  const match = /^(-?[0-9.]+)([a-zA-Zµ]?)$/.exec(text);
+  return match ? `${match[1]} ${match[2]}FLOP/s` : `${text} FLOP/s`;
+}
+
+/** Speedups: `15.3` -> `15.3×`. */
+export function formatSpeedup(speedup: number): string {
+  if (!Number.isFinite(speedup)) return '–';
+  return `${threeSignificant(speedup)}×`;
+}
+
+/** Rates with SI prefixes: `formatRate(1622, 'tokens/s')` -> `1.62 ktokens/s`. */
 export function formatRate(value: number, unit: string): string {
-  const { text, suffix } = scaled(value, 2);
-  return `${text} ${suffix}${unit}`;
+  if (!Number.isFinite(value)) return '–';
+  const text = format('.3~s')(value);
+  const match = /^(-?[0-9.]+)([a-zA-Zµ]?)$/.exec(text);
+  return match ? `${match[1]} ${match[2]}${unit}` : `${text} ${unit}`;
 }

@@ -13,7 +13,7 @@
 import type { ClusterDescription, MicroBatchSetting, ModelDescription, ModelStructure, Optimizer, Precision, TrainingDescription } from '../types';
 import type { ConstantUse, MemoryxResult, ScalingPoint, ScalingResult, TimelineResult, TrainingSummary, WaferResult } from '../report';
 import type { HeatmapPayload } from '../../../protocol/index';
-import { formatBytes, formatCount, formatPercent, formatSeconds } from '../format/units';
+import { formatBytes, formatFlops, formatPercent, formatSeconds } from '../format/units';
 import { resolveHardware, type Hardware, type ResolvedHardware } from './hardware';
 import { simulateMemoryx, weightElementBytes } from './memoryx';
 import { prepareLayers, fixedBytes, GRADIENT_SLICES, PREFETCH_SLICES, type PreparedLayers } from './layers';
@@ -380,7 +380,7 @@ function simulateUnsafe(input: SimulationInput): SimulationOutput {
         tokens: hw.chinchillaTokensPerParameter * parameters,
         basis: `${hw.chinchillaTokensPerParameter} tokens per parameter (Chinchilla compute-optimal; the config sets no max_steps)`,
       };
-  const peakName = `dense FP16 ${formatCount(hw.denseFp16Flops / 1e15, 3).trim()} PFLOP/s per ${hw.preset.toUpperCase()}${hw.denseFp16PeakIsAssumption ? ' (assumption)' : ''}`;
+  const peakName = `dense FP16 ${formatFlops(hw.denseFp16Flops)} per ${hw.preset.toUpperCase()}${hw.denseFp16PeakIsAssumption ? ' (assumption)' : ''}`;
   const timeline = buildTimeline({
     prepared: p.layers,
     tokensPerMicroBatch,

@@ -79,7 +79,7 @@ describe('webview summaries', () => {
   it('lists the report as table rows, flagging what does not fit', () => {
     const rows = summaryRows(report());
     const value = (label: string) => rows.find((r) => r.label === label)?.value;
-    assert.equal(value('Parameters'), '1,000,000,000,000 (1T)');
+    assert.equal(value('Parameters'), '1,000,000,000,000 (1 T)');
     assert.equal(value('Required'), '16 TB (16.0 bytes/parameter)');
     assert.equal(value('Capacity'), '55 TB');
     assert.equal(value('Per-layer peak'), '31 GB (decoder 1)');

@@ -105,10 +105,10 @@ describe('webview timeline view-model', () => {
   it('summarises the step', () => {
     const headline = timelineHeadline(timeline, 4);
     assert.equal(headline[0], '4 systems: step 10 s');
-    assert.equal(headline[1], '4.1k tokens/s');
+    assert.equal(headline[1], '4.1 k tokens/s');
     assert.equal(headline[2], 'MFU 42.0% of dense FP16 15 PFLOP/s per CS-3 (assumption)');
     // 86,400 s is one day, below the 2-day switch from hours to days.
-    assert.equal(headline[3], '1B tokens in 24 h');
+    assert.equal(headline[3], '1 B tokens in 24 h');
   });
 
   it('offers powers of two up to 2,048 systems, plus the job when it is not one', () => {

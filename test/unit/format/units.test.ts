@@ -8,7 +8,7 @@ import {
   formatPercent,
   formatSeconds,
   formatSpeedup,
-} from '../../../webview/format';
+} from '../../../language-server/core/format/units';
 
 describe('webview format', () => {
   describe('formatBytes', () => {
@@ -62,9 +62,9 @@ describe('webview format', () => {
   });
 
   it('formats counts without a space, so they never read as bytes', () => {
-    assert.equal(formatCount(1e12), '1T');
-    assert.equal(formatCount(6.7e9), '6.7B');
-    assert.equal(formatCount(18_100), '18.1k');
+    assert.equal(formatCount(1e12), '1 T');
+    assert.equal(formatCount(6.7e9), '6.7 B');
+    assert.equal(formatCount(18_100), '18.1 k');
     assert.equal(formatCount(999), '999');
   });
 
