@@ -5,18 +5,11 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { WaferScopeApi } from '../../extension/ctx';
 import type { ResultNotification } from '../../protocol/index';
 
 const EXTENSION_ID = 'waferscope.waferscope';
 const WAIT_MS = 30000;
-
-/** What `activate()` returns, for tests (see extension/main.ts). */
-interface WaferScopeApi {
-  getResult(uri: string): ResultNotification | undefined;
-  onDidReceiveResult: vscode.Event<ResultNotification>;
-  outputText(): string;
-  panelMessages(): unknown[];
-}
 
 function workspaceFile(relativePath: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];

@@ -182,7 +182,7 @@ export class CodeServerSession {
       cwd: this.runDir,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...env },
+      env: { ...process.env, ...this.privateDirs(), ...env },
     });
     const log = createWriteStream(this.serverLog);
     for (const stream of [this.server.stdout, this.server.stderr]) {
@@ -227,9 +227,24 @@ export class CodeServerSession {
     throw new Error(`code-server on port ${this.port} did not answer /healthz in time; log: ${this.serverLog}`);
   }
 
+  /**
+   * Config, data and cache folders inside the run folder: code-server (logs, heartbeat) and
+   * Chromium (crash reports, dconf) otherwise write into the user's home on every run.
+   */
+  privateDirs() {
+    const dirs = {
+      XDG_CONFIG_HOME: join(this.runDir, 'xdg', 'config'),
+      XDG_DATA_HOME: join(this.runDir, 'xdg', 'data'),
+      XDG_CACHE_HOME: join(this.runDir, 'xdg', 'cache'),
+    };
+    for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
+    return dirs;
+  }
+
   async launchBrowser() {
     this.browser = await chromium.launch({
       executablePath: chromiumPath,
+      env: { ...process.env, ...this.privateDirs() },
       headless: true,
       args: CHROMIUM_ARGS,
       // We stop the browser ourselves, together with code-server.
