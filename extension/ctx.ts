@@ -22,6 +22,7 @@ export interface WaferScopeApi {
   onDidReceiveResult: vscode.Event<ResultNotification>;
   outputText(): string;
   panelMessages(): WebviewToHost[];
+  onDidReceivePanelMessage: vscode.Event<WebviewToHost>;
 }
 
 export class Ctx implements vscode.Disposable, PanelBackend {
@@ -33,6 +34,7 @@ export class Ctx implements vscode.Disposable, PanelBackend {
   private readonly results = new Map<string, ResultNotification>();
   private readonly resultEmitter = new vscode.EventEmitter<ResultNotification>();
   private readonly webviewMessages: WebviewToHost[] = [];
+  private readonly webviewMessageEmitter = new vscode.EventEmitter<WebviewToHost>();
   private readonly statusBar = new StatusBar();
   private lastConfigUri: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
@@ -47,6 +49,7 @@ export class Ctx implements vscode.Disposable, PanelBackend {
       this.reports,
       this.statusBar,
       this.resultEmitter,
+      this.webviewMessageEmitter,
       vscode.window.onDidChangeActiveTextEditor(() => this.onActiveEditorChanged()),
     );
   }
@@ -72,6 +75,7 @@ export class Ctx implements vscode.Disposable, PanelBackend {
       onDidReceiveResult: this.resultEmitter.event,
       outputText: () => this.reportLog,
       panelMessages: () => [...this.webviewMessages],
+      onDidReceivePanelMessage: this.webviewMessageEmitter.event,
     };
   }
 
@@ -98,7 +102,10 @@ export class Ctx implements vscode.Disposable, PanelBackend {
   }
 
   recordWebviewMessage(message: WebviewToHost): void {
+    // Bounded: a long session with the panel open must not grow without limit.
+    if (this.webviewMessages.length > 1000) this.webviewMessages.splice(0, 500);
     this.webviewMessages.push(message);
+    this.webviewMessageEmitter.fire(message);
   }
 
   log(message: string): void {

@@ -27,6 +27,7 @@ import {
   effectiveSystems,
   jobSystems,
   layerCountOf,
+  defaultLayer,
   panelStatus,
   restoreState,
 } from './viewModel';
@@ -160,11 +161,12 @@ class Panel {
 
   private onResult(fileName: string, result: ResultNotification): void {
     if (!result || typeof result !== 'object') return;
-    if (this.state.uri !== undefined && this.state.uri !== result.uri) {
-      // Another document: start at its first layer, on its own systems count. (A state without a
-      // uri is a fresh or restored panel: its layer and systems are kept, clamped below.)
-      this.state.layer = 0;
-      this.state.systems = 0;
+    if (this.state.uri !== result.uri && (this.state.uri !== undefined || this.state.layer === 0)) {
+      // Another document, or a fresh panel: start at its first decoder layer (the embedding is a
+      // table lookup, not what people come to see), on its own systems count. A restored panel
+      // without a uri keeps its layer and systems, clamped below.
+      this.state.layer = defaultLayer(result.report);
+      if (this.state.uri !== undefined) this.state.systems = 0;
     }
     this.state.uri = result.uri;
     this.result = result;

@@ -78,6 +78,12 @@ export function clampLayer(layer: number, layerCount: number): number {
   return Math.min(Math.floor(layer), Math.floor(layerCount) - 1);
 }
 
+/** The layer a new document opens on: its first decoder layer, else the first layer. */
+export function defaultLayer(report: Report | null | undefined): number {
+  const index = report?.wafer?.layers.findIndex((layer) => layer.name.startsWith('decoder')) ?? -1;
+  return index >= 0 ? index : 0;
+}
+
 /** How many layers the heatmap slider spans, known from the report before any heatmap arrives. */
 export function layerCountOf(report: Report | null | undefined): number {
   return report?.wafer?.layers.length ?? 0;

@@ -5,84 +5,18 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { WaferScopeApi } from '../../extension/ctx';
-import type { ResultNotification } from '../../protocol/index';
-
-const EXTENSION_ID = 'waferscope.waferscope';
-const WAIT_MS = 30000;
-
-function workspaceFile(relativePath: string): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'no workspace folder is open; the launcher must open test/workspace');
-  return vscode.Uri.joinPath(folder.uri, relativePath);
-}
-
-async function open(relativePath: string): Promise<vscode.TextDocument> {
-  const document = await vscode.workspace.openTextDocument(workspaceFile(relativePath));
-  await vscode.window.showTextDocument(document);
-  return document;
-}
-
-function sameUri(a: string, b: vscode.Uri): boolean {
-  return vscode.Uri.parse(a).toString() === b.toString();
-}
-
-function waferscopeDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
-  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'waferscope');
-}
-
-function codeOf(diagnostic: vscode.Diagnostic): string | number | undefined {
-  const code = diagnostic.code;
-  return typeof code === 'object' ? code.value : code;
-}
-
-/** Bounded wait for a condition, checked now and whenever `event` fires. */
-function when<T>(
-  event: vscode.Event<unknown>,
-  probe: () => T | undefined,
-  what: () => string,
-  timeoutMs = WAIT_MS,
-): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const settle = () => {
-      const value = probe();
-      if (value === undefined) return;
-      finish();
-      resolve(value);
-    };
-    const subscription = event(settle);
-    const timer = setTimeout(() => {
-      finish();
-      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what()}`));
-    }, timeoutMs);
-    const finish = () => {
-      clearTimeout(timer);
-      subscription.dispose();
-    };
-    settle();
-  });
-}
-
-/** VS Code raises no event when an extension activates; this polls `isActive`, bounded. */
-function activated(extension: vscode.Extension<unknown>, timeoutMs = WAIT_MS): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const deadline = Date.now() + timeoutMs;
-    const check = () => {
-      if (extension.isActive) resolve();
-      else if (Date.now() > deadline) reject(new Error(`${EXTENSION_ID} did not activate within ${timeoutMs} ms`));
-      else setTimeout(check, 50);
-    };
-    check();
-  });
-}
-
-function resultFor(api: WaferScopeApi, uri: vscode.Uri): Promise<ResultNotification> {
-  return when(
-    api.onDidReceiveResult,
-    () => api.getResult(uri.toString()),
-    () => `a waferscope result for ${uri.toString()}`,
-  );
-}
+import {
+  activated,
+  codeOf,
+  EXTENSION_ID,
+  open,
+  resultFor,
+  sameUri,
+  waferscopeDiagnostics,
+  type WaferScopeApi,
+  when,
+  workspaceFile,
+} from './helpers';
 
 describe('WaferScope in VS Code', () => {
   let api: WaferScopeApi;

@@ -25,12 +25,13 @@ export function lensSummary(report: Report): string {
   return parts.join(' · ');
 }
 
-/** "16.2 / 55 TB": both in the unit of the larger. */
+/** "16.2 / 55 TB": both in the unit of the larger, unless the smaller would round to nothing ("21 GB / 55 TB"). */
 function bytesPair(used: number, total: number): string {
   const totalText = formatBytes(total);
-  const unit = totalText.split(' ')[1];
+  const [totalNumber, unit] = totalText.split(' ');
   const factor = { B: 1, kB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, PB: 1e15 }[unit] ?? 1;
   const usedValue = used / factor;
+  if (usedValue < 0.1) return `${formatBytes(used)} / ${totalText}`;
   const usedText = usedValue >= 100 ? usedValue.toFixed(0) : usedValue.toFixed(1).replace(/\.0$/, '');
-  return `${usedText} / ${totalText}`;
+  return `${usedText} / ${totalNumber} ${unit}`;
 }

@@ -3,6 +3,7 @@ import {
   DEFAULT_STATE,
   EMPTY_STATE_TEXT,
   clampLayer,
+  defaultLayer,
   effectiveSystems,
   jobSystems,
   layerCountOf,
@@ -37,6 +38,15 @@ describe('webview panel state', () => {
     assert.equal(layerCountOf(report()), 5);
     assert.equal(clampLayer(9, layerCountOf(report())), 4);
     assert.equal(layerCountOf(null), 0);
+  });
+
+  it('opens a new document on its first decoder layer, not the embedding', () => {
+    const r = report();
+    const expected = r.wafer!.layers.findIndex((layer) => layer.name.startsWith('decoder'));
+    assert.ok(expected > 0, 'the fixture starts with an embedding layer');
+    assert.equal(defaultLayer(r), expected);
+    assert.equal(defaultLayer({ ...r, wafer: { ...r.wafer!, layers: r.wafer!.layers.filter((l) => !l.name.startsWith('decoder')) } }), 0);
+    assert.equal(defaultLayer(null), 0);
   });
 
   it('shows the job systems unless the user picked another count', () => {
