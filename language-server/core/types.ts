@@ -6,6 +6,7 @@
  * Nothing in `language-server/core/` may import `vscode` or any LSP package: the CLI, the tests and
  * the language server all run this same code.
  */
+import type { DiagnosticCode } from './diagnosticCodes';
 
 /** Zero-based, like LSP, so the server can pass ranges through unchanged. */
 export interface Position {
@@ -35,8 +36,8 @@ export interface FixData {
 
 export interface CoreDiagnostic {
   severity: Severity;
-  /** Stable, kebab-case, documented in the README's reference section (e.g. `memoryx-capacity`). */
-  code: string;
+  /** Stable, kebab-case, listed in diagnosticCodes.ts and documented in the README's reference section. */
+  code: DiagnosticCode;
   message: string;
   range: Range;
   /** Quick fixes for this diagnostic, most useful first. */

@@ -2,6 +2,7 @@
  * What every reader shares: the parsed file, the diagnostics and source references it collects,
  * and typed accessors that check a value and report a precise diagnostic when it is wrong.
  */
+import type { DiagnosticCode } from '../diagnosticCodes';
 import type { CoreDiagnostic, FixData, Range, Severity, SourceRef } from '../types';
 import { describeNode, entryOf, type ParsedSource, type SourceEntry, type SourceMap, type SourceNode } from './source';
 import { didYouMean } from './suggest';
@@ -50,7 +51,7 @@ export class ReadContext {
     return this.range(node.start, node.end);
   }
 
-  report(severity: Severity, code: string, message: string, range: Range, fixes?: FixData[]): CoreDiagnostic {
+  report(severity: Severity, code: DiagnosticCode, message: string, range: Range, fixes?: FixData[]): CoreDiagnostic {
     const diagnostic: CoreDiagnostic = { severity, code, message, range };
     if (fixes && fixes.length) diagnostic.fixes = fixes;
     this.diagnostics.push(diagnostic);
@@ -58,7 +59,7 @@ export class ReadContext {
   }
 
   /** A diagnostic on a value when it was written, else on the key, else at `fallback`. */
-  reportOn(severity: Severity, code: string, message: string, entry: SourceEntry | undefined, fallback: Range): void {
+  reportOn(severity: Severity, code: DiagnosticCode, message: string, entry: SourceEntry | undefined, fallback: Range): void {
     this.report(severity, code, message, entry ? this.valueRange(entry.value) : fallback);
   }
 

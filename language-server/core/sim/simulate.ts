@@ -10,6 +10,7 @@
  * Public functions never throw: bad numbers are sanitised, and an unexpected failure turns into an
  * 'internal-error' finding with an empty result.
  */
+import type { DiagnosticCode } from '../diagnosticCodes';
 import type { ClusterDescription, MicroBatchSetting, ModelDescription, ModelStructure, Optimizer, Precision, TrainingDescription } from '../types';
 import type { ConstantUse, MemoryxResult, ScalingPoint, ScalingResult, TimelineResult, TrainingSummary, WaferResult } from '../report';
 import type { HeatmapPayload } from '../../../protocol/index';
@@ -35,7 +36,7 @@ export interface SimulationInput {
 }
 
 export interface Finding {
-  code: string;
+  code: DiagnosticCode;
   severity: 'error' | 'warning' | 'information';
   message: string;
   /** Canonical source field, e.g. 'training.microBatchSize', 'cluster.memoryxCapacity'. */

@@ -114,9 +114,9 @@ export function report(overrides: Partial<Report> = {}): Report {
       { name: 'denseFp16Peak', value: 15e15, unit: 'FLOP/s', source: 'ratio', assumption: true },
     ],
     diagnostics: [
-      { severity: 'hint', code: 'h', message: 'hint', range: { start: { line: 1, character: 0 }, end: { line: 1, character: 1 } } },
-      { severity: 'error', code: 'e', message: 'error', range: { start: { line: 9, character: 0 }, end: { line: 9, character: 1 } } },
-      { severity: 'warning', code: 'w', message: 'warning', range: { start: { line: 4, character: 0 }, end: { line: 4, character: 1 } } },
+      { severity: 'hint', code: 'io-bound', message: 'hint', range: { start: { line: 1, character: 0 }, end: { line: 1, character: 1 } } },
+      { severity: 'error', code: 'wafer-sram', message: 'error', range: { start: { line: 9, character: 0 }, end: { line: 9, character: 1 } } },
+      { severity: 'warning', code: 'memoryx-headroom', message: 'warning', range: { start: { line: 4, character: 0 }, end: { line: 4, character: 1 } } },
     ],
     ...overrides,
   };
