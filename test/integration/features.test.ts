@@ -115,3 +115,49 @@ describe('WaferScope features in VS Code', function () {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 });
+
+describe('WaferScope survives its language server crashing', function () {
+  this.timeout(90000);
+
+  it('restarts a killed server and keeps diagnosing (Linux: finds the process with pgrep)', async () => {
+    const extension = vscode.extensions.getExtension<WaferScopeApi>(EXTENSION_ID)!;
+    const api = extension.exports;
+    // The server is a child process of this extension host (vscode-languageclient's stdio transport).
+    const { execFileSync } = await import('node:child_process');
+    const servers = () =>
+      execFileSync('pgrep', ['-P', String(process.pid), '-f', 'dist/server.js'], { encoding: 'utf8' })
+        .split('\n')
+        .filter(Boolean)
+        .map(Number);
+    const [before] = servers();
+    assert.ok(before, 'the language server runs as a child of the extension host');
+    process.kill(before, 'SIGKILL');
+
+    // The client restarts it; a fresh edit is then diagnosed by the new process.
+    const document = await open('gpt3-xl.yaml');
+    const editor = await vscode.window.showTextDocument(document);
+    const line = document.getText().split('\n').findIndex((l) => l.includes('num_heads: 16'));
+    const text = document.lineAt(line).text;
+    await editor.edit((edit) => edit.replace(new vscode.Range(line, 0, line, text.length), text.replace('16', '15')));
+    const version = document.version;
+    const error = await when(
+      vscode.languages.onDidChangeDiagnostics,
+      () => waferscopeDiagnostics(document.uri).find((d) => codeOf(d) === 'not-divisible'),
+      () => `not-divisible after the restart (hidden_size 2048 is not divisible by 15); now ${JSON.stringify(waferscopeDiagnostics(document.uri))}`,
+    );
+    assert.equal(error.range.start.line, line);
+    assert.equal(api.getResult(document.uri.toString())?.version, version);
+    const after = servers();
+    assert.ok(after.length === 1 && after[0] !== before, `a new server process (before ${before}, now ${after.join(',')})`);
+    // Leave the file as the other suites expect it: reverted, and analysed again.
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await when(
+      api.onDidReceiveResult,
+      () => {
+        const result = api.getResult(document.uri.toString());
+        return result && result.version === document.version && result.status === 'fits' ? result : undefined;
+      },
+      () => 'the reverted file to be analysed again',
+    );
+  });
+});

@@ -2,20 +2,37 @@
  * How one layer spreads over the PE grid while it runs (weight-streaming mode maps one layer onto
  * the whole wafer at a time).
  *
- * Model (an assumption; the compiler's placement is not published):
- * - Every matrix multiply of the layer (and the attention score/value products, which have no
- *   weights) gets a vertical strip of PEs spanning the grid's height, its width proportional to
- *   its share of the layer's FLOPs, so all strips finish a token at about the same time when they
- *   run as a dataflow pipeline. A layer without FLOPs (the embedding lookup) is spread by weight
- *   bytes instead. Columns lost to rounding stay idle at the right edge.
- * - Inside a strip the matrix is cut into tileRows x tileCols tiles, one per PE in row-major order,
- *   with the tile grid chosen to minimise the largest tile. Remainder tiles (last tile row and
- *   column) are smaller; PEs beyond tileRows x tileCols are idle.
- * - A layer runs as fast as its busiest PE: compute time = largest per-PE FLOPs / per-PE peak, and
- *   the layer's compute utilization = total FLOPs / (all PEs x largest per-PE FLOPs).
+ * The Cerebras compiler's placement is not published. This is a structural model, every part of it
+ * an assumption:
+ * - Kernels. Every matrix multiply of the layer, the attention score/value products (no weights)
+ *   and the embedding lookups are kernels. Each kernel gets its own rectangle of PEs and the kernels
+ *   run as a dataflow pipeline, so the layer computes as fast as its slowest PE.
+ * - Sizes. A kernel gets PEs in proportion to its forward FLOPs, so that all keep pace. Kernels
+ *   without FLOPs (lookups) next to kernels with FLOPs get PEs in proportion to their weights, at
+ *   the matmuls' weight density; a layer without FLOPs (the embedding) is split by weights.
+ * - Layout. The rectangles come from an ordered squarified treemap (Bruls, Huizing and van Wijk,
+ *   "Squarified Treemaps", 2000), kept in forward order so that kernels which pass activations to
+ *   each other are neighbours: bands run along the shorter side of the still free area, and the
+ *   next kernel joins the current band while that does not worsen the band's worst aspect ratio.
+ *   Band thicknesses and lengths are whole PEs (rounded, largest remainder), so the rectangles tile
+ *   the grid and each kernel's PE count is its share, rounded.
+ * - Tiles. In its rectangle a matrix is cut into equal blocks, one per PE, aligned with the PE rows
+ *   and columns (inputs flow along one axis, partial sums along the other): ceil(rows / PE rows) x
+ *   ceil(cols / PE columns) elements, with the last tile row and column holding the remainder
+ *   (partial tiles: fewer bytes, fewer FLOPs). Of the two orientations (matrix rows along the
+ *   rectangle's height or its width) the one with the smaller block is used. PE rows and columns
+ *   the tiles do not reach are leftover and idle: the reported region is the box the tiles cover.
+ *   Routed experts sit side by side: the kernel holds a rows x (cols x copies) matrix.
+ * - Attention has no weights: its work (query blocks x heads) is dealt evenly over its rectangle,
+ *   which also balances the causal mask; one PE per element of the s x s score matrix at most.
+ * - Time. A PE computes for its tile's FLOPs / per-PE peak; the layer's compute time is its busiest
+ *   PE's. A PE's utilization is its compute time over the layer's forward wall time on the
+ *   timeline (the compute time, or longer while the layer waits for its weight stream): the
+ *   critical kernel shows 1 when the layer is compute-bound, and every PE shows the wait when it
+ *   is stream-bound.
  *
- * The summary (`mapLayer`) is closed form and cheap; the per-PE arrays (`layerHeatmap`) are built
- * lazily for one layer at a time.
+ * The summary (`mapLayer`) is cheap and cached per layer shape; the per-PE arrays (`layerHeatmap`)
+ * are built lazily for one layer at a time.
  */
 import type { LayerStructure, ModelDescription } from '../types';
 import type { HeatmapPayload, HeatmapRegion } from '../../../protocol/index';
@@ -36,15 +53,38 @@ export interface LayerWork {
   elements: number;
 }
 
+/** A rectangle of PEs: columns [x, x + width), rows [y, y + height). */
+export interface PeRect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * One kernel on the grid. The HeatmapRegion part is the box its tiles cover; `rows` x `cols` is the
+ * matrix as laid out (transposed when its rows run along the box's width), cut into `tileRows` x
+ * `tileCols` tiles, tile (i, j) on PE (x + j, y + i): row-major over the box, as the protocol says.
+ */
 export interface MappedRegion extends HeatmapRegion {
   kind: LayerWork['kind'];
-  /** PEs of the strip and PEs that hold a tile. */
+  /** 'matrix': one tile per PE; 'spread': work and bytes dealt evenly (attention, or kernels sharing PEs). */
+  tiling: 'matrix' | 'spread';
+  /** The matrix's rows run along the box's width (its label says so). */
+  transposed: boolean;
+  /** The rectangle the layout gave the kernel; the box is its top-left part. */
+  cell: PeRect;
+  /** PEs of the cell and PEs of the box (each holds a tile). */
   pes: number;
   busyPes: number;
-  /** Rows x columns of the largest tile. */
+  /** Rows x columns of a full tile, and of the last tile row / column (the remainder), as laid out. */
   blockRows: number;
   blockCols: number;
-  /** Forward FLOPs per token on the busiest PE of the strip. */
+  lastRows: number;
+  lastCols: number;
+  /** Rows of the table as stored (lookups: one row is read per token). */
+  tableRows: number;
+  /** Forward FLOPs per token on the busiest PE of the region. */
   maxPeFlopsPerToken: number;
   flopsPerToken: number;
   elements: number;
@@ -120,52 +160,216 @@ export function layerWork(layer: LayerStructure, model: ModelDescription, sequen
   return work;
 }
 
-/** The tile grid for a matrix on `pes` PEs that minimises the largest tile. */
-function chooseTiles(rows: number, cols: number, pes: number): { tileRows: number; tileCols: number; blockRows: number; blockCols: number } {
-  if (rows <= 0 || cols <= 0 || pes <= 0) return { tileRows: 0, tileCols: 0, blockRows: 0, blockCols: 0 };
-  let best = { tileRows: 1, tileCols: 1, blockRows: rows, blockCols: cols };
-  let bestTile = rows * cols;
-  let bestCount = 1;
-  const maxTileRows = Math.min(rows, pes);
-  // Walk the distinct block heights only: ceil(rows / t) takes O(sqrt(rows)) values.
-  let t = 1;
-  while (t <= maxTileRows) {
-    const blockRows = Math.ceil(rows / t);
-    const tileRows = Math.ceil(rows / blockRows);
-    const tileColsCap = Math.min(cols, Math.floor(pes / tileRows));
-    if (tileColsCap >= 1) {
-      const blockCols = Math.ceil(cols / tileColsCap);
-      const tileCols = Math.ceil(cols / blockCols);
-      const tile = blockRows * blockCols;
-      const count = tileRows * tileCols;
-      if (tile < bestTile || (tile === bestTile && count < bestCount)) {
-        best = { tileRows, tileCols, blockRows, blockCols };
-        bestTile = tile;
-        bestCount = count;
-      }
-    }
-    // Next t with a smaller block height.
-    const next = blockRows > 1 ? Math.ceil(rows / (blockRows - 1)) : maxTileRows + 1;
-    t = Math.max(t + 1, next);
-  }
-  return best;
+// ------------------------------------------------------------------------------------------------
+// Sizes and layout
+
+/** A kernel as the layout sees it (several kernels merge when the grid has fewer PEs than kernels). */
+interface Placeable {
+  label: string;
+  kind: LayerWork['kind'];
+  tiling: MappedRegion['tiling'];
+  rows: number;
+  cols: number;
+  tableRows: number;
+  flopsPerToken: number;
+  elements: number;
+  share: number;
 }
 
-/** Strip widths proportional to `weights`, at least one column each, leftover columns idle. */
-function stripWidths(weights: number[], width: number): number[] {
-  const total = weights.reduce((sum, w) => sum + w, 0);
-  if (weights.length === 0) return [];
-  const widths = weights.map((w) => (total > 0 ? Math.max(1, Math.floor((width * w) / total)) : Math.max(1, Math.floor(width / weights.length))));
-  let excess = widths.reduce((sum, w) => sum + w, 0) - width;
-  // More strips than columns, or the one-column minimum overflowed: take columns from the widest.
-  while (excess > 0) {
-    let widest = 0;
-    for (let i = 1; i < widths.length; i++) if (widths[i] > widths[widest]) widest = i;
-    if (widths[widest] <= 1) break;
-    widths[widest]--;
-    excess--;
+function sum(values: number[], from = 0, to = values.length): number {
+  let total = 0;
+  for (let i = from; i < to; i++) total += values[i];
+  return total;
+}
+
+/**
+ * Each kernel's share of the grid: FLOPs for kernels that compute, and for lookups beside them
+ * their weights at the density of the matmuls; weights alone in a layer without FLOPs. Kernels
+ * with neither (an empty matrix) get no PEs.
+ */
+function shares(work: LayerWork[]): number[] {
+  const flops = sum(work.map((w) => (w.flopsPerToken > 0 ? w.flopsPerToken : 0)));
+  const elements = sum(work.map((w) => (w.elements > 0 ? w.elements : 0)));
+  if (!(flops > 0)) return work.map((w) => (elements > 0 && w.elements > 0 ? w.elements / elements : 0));
+  const idleElements = sum(work.map((w) => (w.flopsPerToken > 0 ? 0 : Math.max(0, w.elements))));
+  // Lookups take their part of all weights; the computing kernels split the rest by FLOPs. (When
+  // the computing kernels hold no weights there is no density to match: half each, arbitrarily.)
+  const computingElements = elements - idleElements;
+  const computingPart = computingElements > 0 ? computingElements / elements : idleElements > 0 ? 0.5 : 1;
+  return work.map((w) => {
+    if (w.flopsPerToken > 0) return (computingPart * w.flopsPerToken) / flops;
+    return idleElements > 0 && w.elements > 0 ? ((1 - computingPart) * w.elements) / idleElements : 0;
+  });
+}
+
+/** Whole lengths summing to `total`, each at least 1, in proportion to `weights` (largest remainder); needs weights.length <= total. */
+function apportion(weights: number[], total: number): number[] {
+  const n = weights.length;
+  const weightSum = sum(weights);
+  const exact = weights.map((w) => (weightSum > 0 ? (total * w) / weightSum : total / n));
+  const lengths = exact.map((e) => Math.max(1, Math.floor(e)));
+  let assigned = sum(lengths);
+  if (assigned < total) {
+    const order = exact.map((e, i) => i).sort((a, b) => exact[b] - lengths[b] - (exact[a] - lengths[a]) || a - b);
+    for (let k = 0; assigned < total; k++, assigned++) lengths[order[k % n]]++;
   }
-  return widths;
+  // The one-PE minimum overflowed: take from the longest.
+  while (assigned > total) {
+    let longest = 0;
+    for (let i = 1; i < n; i++) if (lengths[i] > lengths[longest]) longest = i;
+    if (lengths[longest] <= 1) break;
+    lengths[longest]--;
+    assigned--;
+  }
+  return lengths;
+}
+
+/** Worst aspect ratio of a band of `areas[from..to)` laid along a side of `side` PEs (squarified treemap). */
+function worstAspect(areas: number[], from: number, to: number, side: number): number {
+  let total = 0;
+  let largest = 0;
+  let smallest = Infinity;
+  for (let i = from; i < to; i++) {
+    total += areas[i];
+    if (areas[i] > largest) largest = areas[i];
+    if (areas[i] < smallest) smallest = areas[i];
+  }
+  if (!(total > 0 && smallest > 0)) return Infinity;
+  const sideSquared = side * side;
+  const totalSquared = total * total;
+  return Math.max((sideSquared * largest) / totalSquared, totalSquared / (sideSquared * smallest));
+}
+
+/**
+ * The ordered squarified treemap: one rectangle per positive share, in order, tiling the
+ * width x height grid exactly. Needs shares.length <= width x height.
+ */
+export function layoutCells(shareList: number[], width: number, height: number): PeRect[] {
+  const n = shareList.length;
+  const cells: PeRect[] = [];
+  let freeX = 0;
+  let freeY = 0;
+  let freeWidth = width;
+  let freeHeight = height;
+  let i = 0;
+  while (i < n && freeWidth > 0 && freeHeight > 0) {
+    const scale = (freeWidth * freeHeight) / sum(shareList, i);
+    const areas = shareList.map((s) => s * scale);
+    // Bands run along the shorter side and stack across the longer one.
+    const columnBand = freeWidth > freeHeight;
+    const side = columnBand ? freeHeight : freeWidth;
+    const depth = columnBand ? freeWidth : freeHeight;
+    let k = i + 1;
+    let worst = worstAspect(areas, i, k, side);
+    while (k < n && k - i < side) {
+      const next = worstAspect(areas, i, k + 1, side);
+      if (next > worst) break;
+      worst = next;
+      k++;
+    }
+    // Leave at least one PE for each kernel still to place (only tight on tiny grids).
+    while (k < n && k - i < side && depth - Math.ceil((n - k) / side) < 1) k++;
+    const thickness = k === n ? depth : Math.max(1, Math.min(depth - Math.ceil((n - k) / side), Math.round(sum(areas, i, k) / side)));
+    const lengths = apportion(shareList.slice(i, k), side);
+    let offset = 0;
+    for (const length of lengths) {
+      cells.push(
+        columnBand
+          ? { x: freeX, y: freeY + offset, width: thickness, height: length }
+          : { x: freeX + offset, y: freeY, width: length, height: thickness },
+      );
+      offset += length;
+    }
+    if (columnBand) {
+      freeX += thickness;
+      freeWidth -= thickness;
+    } else {
+      freeY += thickness;
+      freeHeight -= thickness;
+    }
+    i = k;
+  }
+  return cells;
+}
+
+/** Equal blocks of a dimension of `size` elements over at most `pes` PEs: block length and blocks used. */
+function split(size: number, pes: number): { block: number; tiles: number; last: number } {
+  const block = Math.ceil(size / Math.min(size, pes));
+  const tiles = Math.ceil(size / block);
+  return { block, tiles, last: size - block * (tiles - 1) };
+}
+
+interface TileGrid {
+  transposed: boolean;
+  /** As laid out: along the cell's height (rows) and its width (cols). */
+  rows: number;
+  cols: number;
+  tileRows: number;
+  tileCols: number;
+  blockRows: number;
+  blockCols: number;
+  lastRows: number;
+  lastCols: number;
+}
+
+/** The tile grid of a rows x cols matrix in a cell, in the orientation with the smaller block. */
+function fitTiles(rows: number, cols: number, cell: PeRect): TileGrid {
+  const grid = (r: number, c: number, transposed: boolean): TileGrid => {
+    const down = split(r, cell.height);
+    const across = split(c, cell.width);
+    return {
+      transposed,
+      rows: r,
+      cols: c,
+      tileRows: down.tiles,
+      tileCols: across.tiles,
+      blockRows: down.block,
+      blockCols: across.block,
+      lastRows: down.last,
+      lastCols: across.last,
+    };
+  };
+  const upright = grid(rows, cols, false);
+  if (rows === cols) return upright;
+  const turned = grid(cols, rows, true);
+  return turned.blockRows * turned.blockCols < upright.blockRows * upright.blockCols ? turned : upright;
+}
+
+function placeables(work: LayerWork[], totalPes: number): Placeable[] {
+  const share = shares(work);
+  const list: Placeable[] = [];
+  work.forEach((w, i) => {
+    if (!(share[i] > 0) || w.rows <= 0 || w.cols <= 0) return;
+    const attention = w.kind === 'attention';
+    list.push({
+      label: w.label,
+      kind: w.kind,
+      tiling: attention ? 'spread' : 'matrix',
+      rows: w.rows,
+      // Expert copies sit side by side.
+      cols: attention ? w.cols : w.cols * w.copies,
+      tableRows: w.rows,
+      flopsPerToken: Math.max(0, w.flopsPerToken),
+      elements: Math.max(0, w.elements),
+      share: share[i],
+    });
+  });
+  // Fewer PEs than kernels (a tiny grid override): the last kernels share the last PEs.
+  if (list.length > totalPes) {
+    const rest = list.splice(Math.max(0, totalPes - 1));
+    list.push({
+      label: rest.map((p) => p.label).join(' + '),
+      kind: rest.some((p) => p.kind === 'matmul') ? 'matmul' : rest[0].kind,
+      tiling: 'spread',
+      rows: 0,
+      cols: 0,
+      tableRows: 0,
+      flopsPerToken: sum(rest.map((p) => p.flopsPerToken)),
+      elements: sum(rest.map((p) => p.elements)),
+      share: sum(rest.map((p) => p.share)),
+    });
+  }
+  return list;
 }
 
 /** The placement summary of one layer (no per-PE arrays). */
@@ -173,56 +377,74 @@ export function mapLayer(work: LayerWork[], gridWidth: number, gridHeight: numbe
   const width = Math.max(1, positiveInt(gridWidth));
   const height = Math.max(1, positiveInt(gridHeight));
   const totalPes = width * height;
-  const totalFlops = work.reduce((sum, w) => sum + w.flopsPerToken, 0);
-  const byFlops = totalFlops > 0;
-  const shares = work.map((w) => (byFlops ? w.flopsPerToken : w.elements));
-  const widths = stripWidths(shares, width);
+  const totalFlops = sum(work.map((w) => (w.flopsPerToken > 0 ? w.flopsPerToken : 0)));
+  const kernels = placeables(work, totalPes);
+  const cells = layoutCells(
+    kernels.map((k) => k.share),
+    width,
+    height,
+  );
   const regions: MappedRegion[] = [];
-  let x = 0;
   let busyPes = 0;
   let maxPeFlops = 0;
-  for (let i = 0; i < work.length; i++) {
-    const item = work[i];
-    const w = Math.min(widths[i], Math.max(0, width - x));
-    if (w <= 0) continue;
-    const pes = w * height;
-    let tiles: { tileRows: number; tileCols: number; blockRows: number; blockCols: number };
-    let busy: number;
-    let peFlops: number;
-    if (item.kind === 'attention') {
-      // No weights: the products spread evenly over the strip.
-      tiles = { tileRows: height, tileCols: w, blockRows: Math.ceil(item.rows / height), blockCols: Math.ceil(item.cols / w) };
-      busy = pes;
-      peFlops = item.flopsPerToken / pes;
+  for (let i = 0; i < cells.length; i++) {
+    const kernel = kernels[i];
+    const cell = cells[i];
+    let grid: TileGrid;
+    if (kernel.tiling === 'matrix') {
+      grid = fitTiles(kernel.rows, kernel.cols, cell);
     } else {
-      // Expert copies sit side by side: the strip holds a rows x (cols x copies) matrix.
-      tiles = chooseTiles(item.rows, item.cols * item.copies, pes);
-      busy = tiles.tileRows * tiles.tileCols;
-      const tileElements = tiles.blockRows * tiles.blockCols;
-      peFlops = item.elements > 0 ? (item.flopsPerToken * tileElements) / item.elements : 0;
+      // Dealt evenly: at most one PE per score element, the box as large as the cell allows.
+      const tileRows = kernel.rows > 0 ? Math.min(cell.height, kernel.rows) : cell.height;
+      const tileCols = kernel.cols > 0 ? Math.min(cell.width, kernel.cols) : cell.width;
+      const blockRows = Math.ceil(kernel.rows / tileRows);
+      const blockCols = Math.ceil(kernel.cols / tileCols);
+      grid = {
+        transposed: false,
+        rows: kernel.rows,
+        cols: kernel.cols,
+        tileRows,
+        tileCols,
+        blockRows,
+        blockCols,
+        lastRows: kernel.rows - blockRows * (tileRows - 1),
+        lastCols: kernel.cols - blockCols * (tileCols - 1),
+      };
     }
+    const busy = grid.tileRows * grid.tileCols;
+    const peFlops =
+      kernel.tiling === 'spread'
+        ? kernel.flopsPerToken / busy
+        : kernel.elements > 0
+          ? (kernel.flopsPerToken * grid.blockRows * grid.blockCols) / kernel.elements
+          : 0;
     regions.push({
-      x,
-      y: 0,
-      width: w,
-      height,
-      label: item.label,
-      tileRows: tiles.tileRows,
-      tileCols: tiles.tileCols,
-      rows: item.rows,
-      cols: item.kind === 'attention' ? item.cols : item.cols * item.copies,
-      kind: item.kind,
-      pes,
+      x: cell.x,
+      y: cell.y,
+      width: grid.tileCols,
+      height: grid.tileRows,
+      label: grid.transposed ? `${kernel.label} (transposed)` : kernel.label,
+      tileRows: grid.tileRows,
+      tileCols: grid.tileCols,
+      rows: grid.rows,
+      cols: grid.cols,
+      kind: kernel.kind,
+      tiling: kernel.tiling,
+      transposed: grid.transposed,
+      cell,
+      pes: cell.width * cell.height,
       busyPes: busy,
-      blockRows: tiles.blockRows,
-      blockCols: tiles.blockCols,
+      blockRows: grid.blockRows,
+      blockCols: grid.blockCols,
+      lastRows: grid.lastRows,
+      lastCols: grid.lastCols,
+      tableRows: kernel.tableRows,
       maxPeFlopsPerToken: peFlops,
-      flopsPerToken: item.flopsPerToken,
-      elements: item.elements,
+      flopsPerToken: kernel.flopsPerToken,
+      elements: kernel.elements,
     });
     busyPes += busy;
     if (peFlops > maxPeFlops) maxPeFlops = peFlops;
-    x += w;
   }
   return {
     width,
@@ -236,6 +458,9 @@ export function mapLayer(work: LayerWork[], gridWidth: number, gridHeight: numbe
   };
 }
 
+// ------------------------------------------------------------------------------------------------
+// Per-PE arrays
+
 /** What the layer holds on the wafer besides its matrix tiles, for the per-PE picture. */
 export interface HeatmapMemory {
   /** Bytes of one weight element on the wafer (2 under mixed precision). */
@@ -248,12 +473,36 @@ export interface HeatmapMemory {
   checkpointBytes: number;
 }
 
+/** The layer's forward pass on the timeline, for per-PE utilization. */
+export interface HeatmapTiming {
+  /** The timeline's forward compute time of the layer (its busiest PE's), seconds. */
+  computeSeconds: number;
+  /** The timeline's forward bar of the layer: compute, or longer while it waits for its weight stream. */
+  wallSeconds: number;
+  /** Tokens of the micro-batch (lookups are timed here; the timeline leaves them out). */
+  tokens: number;
+  /** Seconds a PE takes to send one table element to the fabric (`lookupSecondsPerElement`). */
+  lookupSecondsPerElement: number;
+}
+
+/**
+ * The fabric moves data in 32-bit wavelets (Cerebras SDK documentation). That a PE sends one
+ * wavelet per clock cycle while serving a lookup is an assumption.
+ */
+export const FABRIC_WAVELET_BYTES = 4;
+
+/** Time to send one table element of `elementBytes` at one wavelet per cycle of `clockHz`. */
+export function lookupSecondsPerElement(elementBytes: number, clockHz: number): number {
+  if (!(clockHz > 0) || !(elementBytes > 0)) return 0;
+  return 1 / (clockHz * Math.max(1, Math.floor(FABRIC_WAVELET_BYTES / elementBytes)));
+}
+
 export interface LayerHeatmap {
   width: number;
   height: number;
   /** Per-PE SRAM bytes used, row-major. */
   occupancyBytes: Float32Array;
-  /** Per-PE compute utilization 0..1 (busy PE's FLOPs / busiest PE's FLOPs), row-major. */
+  /** Per-PE compute utilization 0..1 (time the PE computes / the layer's forward wall time), row-major. */
   utilization: Float32Array;
   regions: HeatmapRegion[];
   summary: { busyPes: number; totalPes: number; sramUsedBytes: number; sramTotalBytes: number; idleFraction: number };
@@ -261,57 +510,63 @@ export interface LayerHeatmap {
 
 /**
  * Per-PE SRAM occupancy and compute utilization of one layer (about 893k PEs on a WSE-3; a few
- * milliseconds). Fills row segments, so the cost is one pass over the grid.
+ * milliseconds). Fills row segments of each box, so the cost is about one pass over the grid.
+ *
+ * SRAM: every PE holds the workspace and its share of on-wafer checkpoints; busy PEs hold their
+ * tile and an even share of the activations and stream buffers. Where that share would overflow a
+ * PE (a dense tile), the excess goes to PEs with room, in proportion to their room: activations
+ * and buffers can live anywhere, tiles cannot. Without `timing` utilization is relative to the
+ * busiest PE (a compute-bound layer).
  */
-export function layerHeatmap(mapping: LayerMapping, memory: HeatmapMemory, sramPerPeBytes: number): LayerHeatmap {
+export function layerHeatmap(mapping: LayerMapping, memory: HeatmapMemory, sramPerPeBytes: number, timing?: HeatmapTiming): LayerHeatmap {
   const { width, height, totalPes } = mapping;
   const occupancy = new Float32Array(totalPes);
   const utilization = new Float32Array(totalPes);
   const everywhere = Math.max(0, memory.workspacePerPeBytes) + Math.max(0, memory.checkpointBytes) / totalPes;
   occupancy.fill(everywhere);
   const busyShare = mapping.busyPes > 0 ? Math.max(0, memory.sharedBytes) / mapping.busyPes : 0;
-  const maxFlops = mapping.maxPeFlopsPerToken;
   const elementBytes = Math.max(0, memory.weightElementBytes);
+  const base = everywhere + busyShare;
+  // Utilization of a PE computing f FLOPs per token: (f / busiest) x (compute time / wall time).
+  const wallRatio = timing ? (timing.wallSeconds > 0 ? Math.min(1, Math.max(0, timing.computeSeconds) / timing.wallSeconds) : 0) : 1;
+  const utilPerFlop = mapping.maxPeFlopsPerToken > 0 ? wallRatio / mapping.maxPeFlopsPerToken : 0;
+  const lookupWork = timing && timing.wallSeconds > 0 ? (Math.max(0, timing.tokens) * Math.max(0, timing.lookupSecondsPerElement)) / timing.wallSeconds : 0;
+  let fullest = everywhere;
+
+  const fillBox = (region: MappedRegion, valueAt: (tileRow: number, tileCol: number) => [number, number]): void => {
+    for (let r = 0; r < region.tileRows; r++) {
+      const start = (region.y + r) * width + region.x;
+      const end = start + region.tileCols;
+      const [bytes, util] = valueAt(r, 0);
+      occupancy.fill(bytes, start, end - 1);
+      utilization.fill(util, start, end - 1);
+      const [lastBytes, lastUtil] = valueAt(r, region.tileCols - 1);
+      occupancy[end - 1] = lastBytes;
+      utilization[end - 1] = lastUtil;
+      if (bytes > fullest) fullest = bytes;
+      if (lastBytes > fullest) fullest = lastBytes;
+    }
+  };
 
   for (const region of mapping.regions) {
-    if (region.kind === 'attention') {
-      const util = maxFlops > 0 ? region.maxPeFlopsPerToken / maxFlops : 0;
-      const value = everywhere + busyShare;
-      for (let y = region.y; y < region.y + region.height; y++) {
-        const start = y * width + region.x;
-        occupancy.fill(value, start, start + region.width);
-        utilization.fill(util, start, start + region.width);
-      }
+    if (region.tileRows <= 0 || region.tileCols <= 0) continue;
+    if (region.tiling === 'spread') {
+      const bytes = base + (region.elements * elementBytes) / region.busyPes;
+      const util = (region.flopsPerToken / region.busyPes) * utilPerFlop;
+      fillBox(region, () => [bytes, util]);
       continue;
     }
-    const { tileRows, tileCols, blockRows, blockCols, rows, cols } = region;
-    if (tileRows === 0 || tileCols === 0) continue;
-    const lastRows = rows - blockRows * (tileRows - 1);
-    const lastCols = cols - blockCols * (tileCols - 1);
+    const { blockRows, blockCols, lastRows, lastCols, tileRows, tileCols } = region;
     const flopsPerElement = region.elements > 0 ? region.flopsPerToken / region.elements : 0;
-    const busy = tileRows * tileCols;
-    // Tile k sits on the k-th PE of the strip in row-major order; walk both orders incrementally.
-    const base = everywhere + busyShare;
-    const utilPerElement = maxFlops > 0 ? flopsPerElement / maxFlops : 0;
-    let tr = 0;
-    let tc = 0;
-    let localX = 0;
-    let rowStart = region.y * width + region.x;
-    for (let k = 0; k < busy; k++) {
-      const elements = (tr === tileRows - 1 ? lastRows : blockRows) * (tc === tileCols - 1 ? lastCols : blockCols);
-      const index = rowStart + localX;
-      occupancy[index] = base + elements * elementBytes;
-      utilization[index] = elements * utilPerElement;
-      if (++tc === tileCols) {
-        tc = 0;
-        tr++;
-      }
-      if (++localX === region.width) {
-        localX = 0;
-        rowStart += width;
-      }
-    }
+    // A lookup PE sends its part of each token's table row: elements / table rows per token.
+    const lookupPerElement = region.kind === 'lookup' && region.tableRows > 0 ? lookupWork / region.tableRows : 0;
+    fillBox(region, (r, c) => {
+      const elements = (r === tileRows - 1 ? lastRows : blockRows) * (c === tileCols - 1 ? lastCols : blockCols);
+      return [base + elements * elementBytes, Math.min(1, elements * (flopsPerElement * utilPerFlop + lookupPerElement))];
+    });
   }
+
+  if (sramPerPeBytes > 0 && fullest > sramPerPeBytes && busyShare > 0) moveOverflow(mapping, occupancy, busyShare, sramPerPeBytes);
 
   // Every PE carries the shared reserve, busy PEs their share, and the tiles add up to the matrices.
   let used = totalPes * everywhere + mapping.busyPes * busyShare;
@@ -341,6 +596,40 @@ export function layerHeatmap(mapping: LayerMapping, memory: HeatmapMemory, sramP
       idleFraction: totalPes > 0 ? 1 - mapping.busyPes / totalPes : 1,
     },
   };
+}
+
+/**
+ * Moves the activation/buffer bytes that overflow a busy PE (at most its even share) to PEs with
+ * room, in proportion to their room. When the layer does not fit at all, what is left is spread
+ * evenly (the picture then shows every PE full).
+ */
+function moveOverflow(mapping: LayerMapping, occupancy: Float32Array, busyShare: number, cap: number): void {
+  const { width } = mapping;
+  let moved = 0;
+  for (const region of mapping.regions) {
+    for (let r = 0; r < region.tileRows; r++) {
+      const start = (region.y + r) * width + region.x;
+      for (let i = start; i < start + region.tileCols; i++) {
+        const excess = occupancy[i] - cap;
+        if (excess > 0) {
+          const take = Math.min(excess, busyShare);
+          occupancy[i] -= take;
+          moved += take;
+        }
+      }
+    }
+  }
+  let room = 0;
+  for (let i = 0; i < occupancy.length; i++) if (occupancy[i] < cap) room += cap - occupancy[i];
+  if (room > 0) {
+    const fraction = Math.min(1, moved / room);
+    for (let i = 0; i < occupancy.length; i++) if (occupancy[i] < cap) occupancy[i] += (cap - occupancy[i]) * fraction;
+    moved -= Math.min(moved, room);
+  }
+  if (moved > 0) {
+    const each = moved / occupancy.length;
+    for (let i = 0; i < occupancy.length; i++) occupancy[i] += each;
+  }
 }
 
 function toBase64(bytes: Uint8Array): string {

@@ -12,7 +12,7 @@
  */
 import type { DiagnosticCode } from '../diagnosticCodes';
 import type { ClusterDescription, MicroBatchSetting, ModelDescription, ModelStructure, Optimizer, Precision, TrainingDescription } from '../types';
-import type { ConstantUse, MemoryxResult, ScalingPoint, ScalingResult, TimelineResult, TrainingSummary, WaferResult } from '../report';
+import type { ConstantUse, MemoryxResult, ScalingPoint, ScalingResult, TimelineBar, TimelineResult, TrainingSummary, WaferResult } from '../report';
 import type { HeatmapPayload } from '../../../protocol/index';
 import { formatBytes, formatFlops, formatPercent, formatSeconds } from '../format/units';
 import { resolveHardware, type Hardware, type ResolvedHardware } from './hardware';
@@ -21,7 +21,7 @@ import { prepareLayers, fixedBytes, GRADIENT_SLICES, PREFETCH_SLICES, type Prepa
 import { evaluateWafer, maxMicroBatch, waferResult } from './wafer';
 import { buildTimeline, stepTiming, timeMicroBatch, treeDepth, type StreamRates } from './timeline';
 import { scalingCurve, scalingResult, scalingSizes, type StepAt } from './scaling';
-import { encodeHeatmap, layerHeatmap, type LayerHeatmap } from './mapping';
+import { encodeHeatmap, layerHeatmap, lookupSecondsPerElement, type LayerHeatmap } from './mapping';
 import type { RecomputePolicy } from './activations';
 
 export interface SimulationInput {
@@ -544,7 +544,11 @@ export interface HeatmapRequest {
   layer: number;
 }
 
-/** Per-PE arrays of one layer at the simulated micro-batch (lazy: one layer per call). */
+/**
+ * Per-PE arrays of one layer at the simulated micro-batch (lazy: one layer per call). Utilization
+ * is measured against the layer's forward bar on the timeline the report shows (same micro-batch,
+ * same checkpoint placement), so a layer that waits for its weights shows the wait on every PE.
+ */
 export function heatmapArrays(input: SimulationInput, layerIndex: number): { heatmap: LayerHeatmap; layerName: string; layerCount: number; layer: number } | undefined {
   try {
     const p = prepare(input);
@@ -557,6 +561,10 @@ export function heatmapArrays(input: SimulationInput, layerIndex: number): { hea
     const tokens = evaluation.microBatchSize * p.job.sequenceLength;
     const wafer = evaluateWafer(p.layers, p.job.sequenceLength, evaluation.microBatchSize, p.sramBytes, p.sramBytes);
     const shared = layer.resident.total * tokens + (PREFETCH_SLICES + GRADIENT_SLICES) * layer.sliceBytes + layer.vectorBytes;
+    const bars: TimelineBar[] = [];
+    timeMicroBatch(p.layers, tokens, p.rates, !evaluation.checkpointsOnWafer, bars);
+    const forward = bars.filter((bar) => bar.lane === 'forward')[index];
+    const computeSeconds = layer.forwardSecondsPerToken * tokens;
     const heatmap = layerHeatmap(
       layer.mapping,
       {
@@ -566,6 +574,12 @@ export function heatmapArrays(input: SimulationInput, layerIndex: number): { hea
         checkpointBytes: wafer.checkpointsOnWafer ? checkpointsPresent(p, index) * tokens : 0,
       },
       p.hw.sramPerCoreBytes,
+      {
+        computeSeconds,
+        wallSeconds: forward ? forward.end - forward.start : computeSeconds,
+        tokens,
+        lookupSecondsPerElement: lookupSecondsPerElement(p.layers.weightElementBytes, p.hw.clockHz),
+      },
     );
     return { heatmap, layerName: layer.name, layerCount: count, layer: index };
   } catch {
