@@ -91,10 +91,17 @@ export class Ctx implements vscode.Disposable, PanelBackend {
     return this.results.get(uri);
   }
 
+  /**
+   * The config the panel and the commands act on: the active editor's; else (the panel itself has
+   * focus, e.g. right after VS Code restores it) a visible editor's; else the last active config.
+   */
   currentUri(): string | undefined {
     const active = vscode.window.activeTextEditor?.document.uri.toString();
     if (active && this.isConfig(active)) return active;
-    return this.lastConfigUri;
+    const visible = vscode.window.visibleTextEditors
+      .map((editor) => editor.document.uri.toString())
+      .find((uri) => this.isConfig(uri));
+    return visible ?? this.lastConfigUri;
   }
 
   request<P, R>(method: string, params: P): Promise<R> {

@@ -1,6 +1,6 @@
 /** Entry point of the WaferScope extension: a thin client over the language server. */
 import * as vscode from 'vscode';
-import { PANEL_VIEW_TYPE } from '../protocol';
+import { PANEL_VIEW_TYPE, type PanelState } from '../protocol';
 import { registerCommands } from './commands';
 import { Ctx, type WaferScopeApi } from './ctx';
 import { WaferScopePanel } from './panel';
@@ -14,8 +14,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<WaferS
     current,
     ...registerCommands(current),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel: vscode.WebviewPanel): Promise<void> {
-        WaferScopePanel.revive(panel, context, current);
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+        WaferScopePanel.revive(panel, context, current, (state ?? undefined) as PanelState | undefined);
       },
     }),
   );

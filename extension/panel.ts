@@ -61,10 +61,12 @@ export class WaferScopePanel implements vscode.Disposable {
   }
 
   /** Restores a panel after VS Code restarts (its PanelState comes back through getState()). */
-  static revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, backend: PanelBackend): void {
+  static revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, backend: PanelBackend, state?: PanelState): void {
     panel.webview.options = panelOptions(context);
     WaferScopePanel.current?.dispose();
     WaferScopePanel.current = new WaferScopePanel(panel, context, backend);
+    // The document it showed before the restart, until an editor says otherwise.
+    if (typeof state?.uri === 'string') WaferScopePanel.current.shownUri = state.uri;
   }
 
   static get instance(): WaferScopePanel | undefined {
@@ -90,7 +92,7 @@ export class WaferScopePanel implements vscode.Disposable {
   /** Sends the current config's result when it is newer than what the webview shows. */
   update(force = false): void {
     if (!this.ready) return;
-    const uri = this.backend.currentUri();
+    const uri = this.backend.currentUri() ?? this.shownUri;
     if (!uri) return;
     const result = this.backend.result(uri);
     if (!result) return;
@@ -212,4 +214,3 @@ function makeNonce(): string {
   return randomBytes(18).toString('base64');
 }
 
-export type { PanelState };

@@ -12,7 +12,7 @@ import { formatBytes, formatCount, formatInteger, formatPercent } from '../langu
 import {
   capacityCaption,
   checkpointsOnWafer,
-  largestLayer,
+  peakLayer,
   memoryxSegments,
   typicalDecoderLayer,
   waferPeakBytes,
@@ -162,11 +162,11 @@ export class MemoryView {
       }),
     );
     const rows: BarRow[] = [];
-    const largest = largestLayer(wafer);
+    const largest = peakLayer(wafer);
     const typical = typicalDecoderLayer(wafer);
     const resident = checkpointsOnWafer(wafer);
     if (largest) {
-      rows.push({ label: `Largest: ${largest.name}`, detail: formatBytes(largest.workingSetBytes + resident), segments: waferSegments(largest, resident) });
+      rows.push({ label: `Peak: ${largest.name}`, detail: formatBytes(largest.workingSetBytes + resident), segments: waferSegments(largest, resident) });
     }
     if (typical && typical !== largest) {
       rows.push({ label: `Typical: ${typical.name}`, detail: formatBytes(typical.workingSetBytes + resident), segments: waferSegments(typical, resident) });

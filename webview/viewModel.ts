@@ -903,10 +903,11 @@ export function waferPeakBytes(wafer: NonNullable<Report['wafer']>): number {
   return wafer.peakBytes ?? wafer.perLayerPeakBytes + checkpointsOnWafer(wafer);
 }
 
-/** The layer with the largest working set (the report names it; fall back to a search). */
-export function largestLayer(wafer: NonNullable<Report['wafer']>): LayerMemory | undefined {
-  const named = wafer.layers.find((l) => l.index === wafer.largestLayer?.index);
-  if (named) return named;
+/**
+ * The layer whose working set is the largest: the one that decides whether a micro-batch fits in
+ * SRAM (not necessarily the layer with the most parameters, which the report names separately).
+ */
+export function peakLayer(wafer: NonNullable<Report['wafer']>): LayerMemory | undefined {
   let best: LayerMemory | undefined;
   for (const l of wafer.layers) if (!best || l.workingSetBytes > best.workingSetBytes) best = l;
   return best;

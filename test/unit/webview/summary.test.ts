@@ -4,7 +4,7 @@ import {
   checkpointsOnWafer,
   constantValueText,
   heatmapSummaryText,
-  largestLayer,
+  peakLayer,
   layerLabel,
   memoryxSegments,
   sortedConstants,
@@ -60,13 +60,14 @@ describe('webview summaries', () => {
     assert.equal(waferPeakBytes({ ...wafer, peakBytes: 40e9 }), 40e9);
   });
 
-  it('picks the largest layer and a typical decoder layer', () => {
+  it('picks the peak working-set layer and a typical decoder layer', () => {
     const wafer = report().wafer!;
-    assert.equal(largestLayer(wafer)?.name, 'decoder 1');
+    // Working sets 30, 31, 29 GB for decoders 0..2: decoder 1 peaks.
+    assert.equal(peakLayer(wafer)?.name, 'decoder 1');
     // Decoder working sets 30, 31, 29 GB: the median is 30 GB, decoder 0.
     assert.equal(typicalDecoderLayer(wafer)?.name, 'decoder 0');
-    // Without a named largest layer, the largest working set wins.
-    assert.equal(largestLayer({ ...wafer, largestLayer: { index: 99, name: '?', parameters: 0, bytes: 0 } })?.name, 'decoder 1');
+    // The layer with the most parameters does not matter here: SRAM is decided by the working set.
+    assert.equal(peakLayer({ ...wafer, largestLayer: { index: 0, name: 'embedding', parameters: 1e12, bytes: 0 } })?.name, 'decoder 1');
     assert.equal(typicalDecoderLayer({ ...wafer, layers: [] }), undefined);
   });
 
