@@ -563,7 +563,7 @@ export interface TileHit {
 export interface RegionHit {
   regionIndex: number;
   region: HeatmapRegion;
-  /** Null for a PE of the region past its last tile (the strip has more PEs than tiles). */
+  /** Null for a PE of the region past its last tile (the region has more PEs than tiles). */
   tile: TileHit | null;
 }
 

@@ -7,15 +7,19 @@
  * - Kernels. Every matrix multiply of the layer, the attention score/value products (no weights)
  *   and the embedding lookups are kernels. Each kernel gets its own rectangle of PEs and the kernels
  *   run as a dataflow pipeline, so the layer computes as fast as its slowest PE.
- * - Sizes. A kernel gets PEs in proportion to its forward FLOPs, so that all keep pace. Kernels
- *   without FLOPs (lookups) next to kernels with FLOPs get PEs in proportion to their weights, at
- *   the matmuls' weight density; a layer without FLOPs (the embedding) is split by weights.
- * - Layout. The rectangles come from an ordered squarified treemap (Bruls, Huizing and van Wijk,
- *   "Squarified Treemaps", 2000), kept in forward order so that kernels which pass activations to
- *   each other are neighbours: bands run along the shorter side of the still free area, and the
- *   next kernel joins the current band while that does not worsen the band's worst aspect ratio.
- *   Band thicknesses and lengths are whole PEs (rounded, largest remainder), so the rectangles tile
- *   the grid and each kernel's PE count is its share, rounded.
+ * - Sizes. A kernel's share of the grid follows its forward FLOPs, so that all keep pace. Kernels
+ *   without FLOPs (lookups) next to kernels with FLOPs get a share in proportion to their weights,
+ *   at the matmuls' weight density; a layer without FLOPs (the embedding) is split by weights.
+ * - Layout. The rectangles come from an ordered treemap after the squarified one (Bruls, Huizing
+ *   and van Wijk, "Squarified Treemaps", 2000), kept in forward order so that kernels which pass
+ *   activations to each other are neighbours: bands stack across the free area, and the next
+ *   kernel joins the current band while that does not worsen the band's worst aspect ratio. Band
+ *   thicknesses and the kernels' lengths along a band are whole PEs chosen for the tiles, not only
+ *   the areas: the lengths minimise the band's busiest PE, and the thickness is where that meets
+ *   the load the kernels still to place would have. Several candidate layouts are made (bands
+ *   along the shorter side, all rows or all columns; several expectations for the rest) and the
+ *   one whose busiest PE has the least to do is kept, as a compiler's search would. The rectangles
+ *   tile the grid; a kernel's PE count is its share, moved by whole tiles.
  * - Tiles. In its rectangle a matrix is cut into equal blocks, one per PE, aligned with the PE rows
  *   and columns (inputs flow along one axis, partial sums along the other): ceil(rows / PE rows) x
  *   ceil(cols / PE columns) elements, with the last tile row and column holding the remainder
@@ -29,7 +33,8 @@
  *   PE's. A PE's utilization is its compute time over the layer's forward wall time on the
  *   timeline (the compute time, or longer while the layer waits for its weight stream): the
  *   critical kernel shows 1 when the layer is compute-bound, and every PE shows the wait when it
- *   is stream-bound.
+ *   is stream-bound. A lookup PE works while it sends its part of each token's table row onto the
+ *   fabric (`FABRIC_WAVELET_BYTES`); the timeline leaves that out, it is tiny next to the stream.
  *
  * The summary (`mapLayer`) is cheap and cached per layer shape; the per-PE arrays (`layerHeatmap`)
  * are built lazily for one layer at a time.
@@ -202,26 +207,30 @@ function shares(work: LayerWork[]): number[] {
   });
 }
 
-/** Whole lengths summing to `total`, each at least 1, in proportion to `weights` (largest remainder); needs weights.length <= total. */
-function apportion(weights: number[], total: number): number[] {
+/**
+ * Whole numbers summing to `total`, each at least `minimum`, in proportion to `weights` (largest
+ * remainder); needs weights.length x minimum <= total.
+ */
+function apportion(weights: number[], total: number, minimum: number): number[] {
   const n = weights.length;
+  if (n === 0) return [];
   const weightSum = sum(weights);
   const exact = weights.map((w) => (weightSum > 0 ? (total * w) / weightSum : total / n));
-  const lengths = exact.map((e) => Math.max(1, Math.floor(e)));
-  let assigned = sum(lengths);
+  const parts = exact.map((e) => Math.max(minimum, Math.floor(e)));
+  let assigned = sum(parts);
   if (assigned < total) {
-    const order = exact.map((e, i) => i).sort((a, b) => exact[b] - lengths[b] - (exact[a] - lengths[a]) || a - b);
-    for (let k = 0; assigned < total; k++, assigned++) lengths[order[k % n]]++;
+    const order = exact.map((e, i) => i).sort((a, b) => exact[b] - parts[b] - (exact[a] - parts[a]) || a - b);
+    for (let k = 0; assigned < total; k++, assigned++) parts[order[k % n]]++;
   }
-  // The one-PE minimum overflowed: take from the longest.
+  // The minimum overflowed: take from the largest.
   while (assigned > total) {
-    let longest = 0;
-    for (let i = 1; i < n; i++) if (lengths[i] > lengths[longest]) longest = i;
-    if (lengths[longest] <= 1) break;
-    lengths[longest]--;
+    let largest = 0;
+    for (let i = 1; i < n; i++) if (parts[i] > parts[largest]) largest = i;
+    if (parts[largest] <= minimum) break;
+    parts[largest]--;
     assigned--;
   }
-  return lengths;
+  return parts;
 }
 
 /** Worst aspect ratio of a band of `areas[from..to)` laid along a side of `side` PEs (squarified treemap). */
@@ -240,12 +249,124 @@ function worstAspect(areas: number[], from: number, to: number, side: number): n
   return Math.max((sideSquared * largest) / totalSquared, totalSquared / (sideSquared * smallest));
 }
 
+/** Elements per tile along a dimension of `size` elements cut over at most `pes` PEs. */
+function blockOf(size: number, pes: number): number {
+  return Math.ceil(size / Math.min(size, pes));
+}
+
 /**
- * The ordered squarified treemap: one rectangle per positive share, in order, tiling the
- * width x height grid exactly. Needs shares.length <= width x height.
+ * The busiest PE's part of the layer's work when a kernel runs on a cell of a x b PEs (either way
+ * round; the smaller block wins, as in `fitTiles`): its share x the largest tile's fraction of its
+ * matrix, or its share over its PEs when spread. The layout balances this load.
  */
-export function layoutCells(shareList: number[], width: number, height: number): PeRect[] {
-  const n = shareList.length;
+function peLoad(kernel: Placeable, a: number, b: number): number {
+  if (kernel.tiling === 'spread') {
+    const along = kernel.rows > 0 ? Math.min(a, kernel.rows) : a;
+    const across = kernel.cols > 0 ? Math.min(b, kernel.cols) : b;
+    return kernel.share / (along * across);
+  }
+  const r = kernel.rows;
+  const c = kernel.cols;
+  return (kernel.share * Math.min(blockOf(r, a) * blockOf(c, b), blockOf(c, a) * blockOf(r, b))) / (r * c);
+}
+
+/** Loads within this relative distance count as equal (they come from the same few integers). */
+const LOAD_TOLERANCE = 1e-12;
+
+/**
+ * The shortest length (1..side) at which a kernel in a band of `thickness` keeps its load at or
+ * under `target`, in closed form (side + 1 if no length does). A matrix block of br x bc elements
+ * meets the target when bc <= floor(budget / br); ceil(cols / length) <= m needs length >= ceil(cols / m).
+ */
+function shortestLength(kernel: Placeable, thickness: number, side: number, target: number): number {
+  const allowed = target * (1 + LOAD_TOLERANCE);
+  let length: number;
+  if (kernel.tiling === 'spread') {
+    const along = kernel.rows > 0 ? Math.min(thickness, kernel.rows) : thickness;
+    length = Math.max(1, Math.ceil((kernel.share / (allowed * along)) * (1 - LOAD_TOLERANCE)));
+    if (kernel.cols > 0 && length > kernel.cols) length = peLoad(kernel, thickness, kernel.cols) <= allowed ? kernel.cols : Infinity;
+  } else {
+    const r = kernel.rows;
+    const c = kernel.cols;
+    const budget = (allowed * r * c) / kernel.share;
+    const upright = Math.floor(budget / blockOf(r, thickness));
+    const turned = Math.floor(budget / blockOf(c, thickness));
+    length = Math.min(upright >= 1 ? Math.ceil(c / upright) : Infinity, turned >= 1 ? Math.ceil(r / turned) : Infinity);
+  }
+  return length <= side ? Math.max(1, length) : side + 1;
+}
+
+/** Relative width of the bracket at which the bisection on a band's load stops. */
+const BALANCE_PRECISION = 1e-7;
+/** Bisection steps at most (each halves the bracket). */
+const BALANCE_STEPS = 64;
+
+/**
+ * Lengths along the band's side for kernels[from..to) at a given thickness that minimise the band's
+ * largest load (bisection on the load; each kernel takes the shortest length that meets it). PEs
+ * left over go to the kernels by share (more PEs never slow a kernel down).
+ */
+function balanceBand(kernels: Placeable[], from: number, to: number, thickness: number, side: number): { load: number; lengths: number[] } {
+  const count = to - from;
+  const proportional = apportion(
+    kernels.slice(from, to).map((k) => k.share),
+    side,
+    1,
+  );
+  let lo = 0;
+  let hi = 0;
+  for (let j = 0; j < count; j++) {
+    lo = Math.max(lo, peLoad(kernels[from + j], thickness, side));
+    hi = Math.max(hi, peLoad(kernels[from + j], thickness, proportional[j]));
+  }
+  for (let step = 0; step < BALANCE_STEPS && hi - lo > hi * BALANCE_PRECISION; step++) {
+    const mid = (lo + hi) / 2;
+    let total = 0;
+    for (let j = from; j < to && total <= side; j++) total += shortestLength(kernels[j], thickness, side, mid);
+    if (total <= side) hi = mid;
+    else lo = mid;
+  }
+  const lengths: number[] = [];
+  for (let j = from; j < to; j++) lengths.push(shortestLength(kernels[j], thickness, side, hi));
+  if (sum(lengths) > side) lengths.splice(0, count, ...proportional);
+  const spare = side - sum(lengths);
+  if (spare > 0) {
+    const extra = apportion(
+      kernels.slice(from, to).map((k) => k.share),
+      spare,
+      0,
+    );
+    for (let j = 0; j < count; j++) lengths[j] += extra[j];
+  }
+  let load = 0;
+  for (let j = 0; j < count; j++) load = Math.max(load, peLoad(kernels[from + j], thickness, lengths[j]));
+  return { load, lengths };
+}
+
+/**
+ * How much slower than an even division of their work the kernels still to place are expected to
+ * be, when a band's thickness is chosen: a search grid (the layout keeps the best result), not a
+ * property of the hardware.
+ */
+const REST_LOAD_FACTORS = [1, 1.03, 1.06, 1.1, 1.15, 1.2, 1.3, 1.45, 1.7];
+
+/**
+ * Which way the bands run: along the shorter side of the free area (squarified), or always as
+ * full-width rows or full-height columns. The layout tries all three.
+ */
+type BandDirection = 'shorter-side' | 'rows' | 'columns';
+const BAND_DIRECTIONS: BandDirection[] = ['shorter-side', 'rows', 'columns'];
+
+/**
+ * The layout: an ordered squarified treemap whose band thicknesses and lengths are chosen for the
+ * tiles, not only the areas. A band's members come from the aspect-ratio rule; its thickness is the
+ * one where the band's balanced load meets the load the kernels still to place would have if
+ * their work divided evenly over the rest; lengths balance the loads within the band. One cell per
+ * kernel, in order, tiling the width x height grid exactly. Needs kernels.length <= width x height.
+ */
+function layoutCells(kernels: Placeable[], width: number, height: number, restFactor: number, bands: BandDirection): PeRect[] {
+  const n = kernels.length;
+  const shareList = kernels.map((k) => k.share);
   const cells: PeRect[] = [];
   let freeX = 0;
   let freeY = 0;
@@ -253,10 +374,11 @@ export function layoutCells(shareList: number[], width: number, height: number):
   let freeHeight = height;
   let i = 0;
   while (i < n && freeWidth > 0 && freeHeight > 0) {
-    const scale = (freeWidth * freeHeight) / sum(shareList, i);
+    const remaining = sum(shareList, i);
+    const scale = (freeWidth * freeHeight) / remaining;
     const areas = shareList.map((s) => s * scale);
-    // Bands run along the shorter side and stack across the longer one.
-    const columnBand = freeWidth > freeHeight;
+    // A band runs along `side` and bands stack across `depth`.
+    const columnBand = bands === 'columns' || (bands === 'shorter-side' && freeWidth > freeHeight);
     const side = columnBand ? freeHeight : freeWidth;
     const depth = columnBand ? freeWidth : freeHeight;
     let k = i + 1;
@@ -269,10 +391,39 @@ export function layoutCells(shareList: number[], width: number, height: number):
     }
     // Leave at least one PE for each kernel still to place (only tight on tiny grids).
     while (k < n && k - i < side && depth - Math.ceil((n - k) / side) < 1) k++;
-    const thickness = k === n ? depth : Math.max(1, Math.min(depth - Math.ceil((n - k) / side), Math.round(sum(areas, i, k) / side)));
-    const lengths = apportion(shareList.slice(i, k), side);
+
+    let thickness = depth;
+    let band: { load: number; lengths: number[] };
+    if (k === n) {
+      band = balanceBand(kernels, i, k, thickness, side);
+    } else {
+      const restShare = sum(shareList, k);
+      const thickest = Math.max(1, depth - Math.ceil((n - k) / side));
+      const tried = new Map<number, { load: number; lengths: number[] }>();
+      const bandAt = (t: number) => {
+        let result = tried.get(t);
+        if (!result) {
+          result = balanceBand(kernels, i, k, t, side);
+          tried.set(t, result);
+        }
+        return result;
+      };
+      const restLoad = (t: number) => (restFactor * restShare) / ((depth - t) * side);
+      // The band's load falls and the rest's rises with the thickness: find where they cross.
+      let lo = 1;
+      let hi = thickest;
+      if (bandAt(hi).load > restLoad(hi)) lo = hi;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (bandAt(mid).load <= restLoad(mid)) hi = mid;
+        else lo = mid + 1;
+      }
+      thickness = lo;
+      if (lo > 1 && Math.max(bandAt(lo - 1).load, restLoad(lo - 1)) < Math.max(bandAt(lo).load, restLoad(lo))) thickness = lo - 1;
+      band = bandAt(thickness);
+    }
     let offset = 0;
-    for (const length of lengths) {
+    for (const length of band.lengths) {
       cells.push(
         columnBand
           ? { x: freeX, y: freeY + offset, width: thickness, height: length }
@@ -372,18 +523,46 @@ function placeables(work: LayerWork[], totalPes: number): Placeable[] {
   return list;
 }
 
-/** The placement summary of one layer (no per-PE arrays). */
+/** Mappings already made: a pure function of the work and the grid, searched over many layouts. */
+const mappingCache = new Map<string, LayerMapping>();
+/** Entries kept before the cache starts over (a few layer shapes per model, a few models open). */
+const MAPPING_CACHE_SIZE = 256;
+
+/**
+ * The placement summary of one layer (no per-PE arrays). The result is shared between callers
+ * asking for the same work on the same grid: treat it as read-only.
+ */
 export function mapLayer(work: LayerWork[], gridWidth: number, gridHeight: number): LayerMapping {
   const width = Math.max(1, positiveInt(gridWidth));
   const height = Math.max(1, positiveInt(gridHeight));
+  let key = `${width}x${height}`;
+  for (const w of work) key += `|${w.label}:${w.kind}:${w.rows}:${w.cols}:${w.copies}:${w.activeCopies}:${w.flopsPerToken}:${w.elements}`;
+  let mapping = mappingCache.get(key);
+  if (!mapping) {
+    mapping = computeMapping(work, width, height);
+    if (mappingCache.size >= MAPPING_CACHE_SIZE) mappingCache.clear();
+    mappingCache.set(key, mapping);
+  }
+  return mapping;
+}
+
+function computeMapping(work: LayerWork[], width: number, height: number): LayerMapping {
   const totalPes = width * height;
   const totalFlops = sum(work.map((w) => (w.flopsPerToken > 0 ? w.flopsPerToken : 0)));
   const kernels = placeables(work, totalPes);
-  const cells = layoutCells(
-    kernels.map((k) => k.share),
-    width,
-    height,
-  );
+  // The kernels placed later are quantised too: try layouts that expect them to be slower than
+  // an even division, and keep the one whose busiest PE has the least to do.
+  let cells: PeRect[] = [];
+  let bestLoad = Infinity;
+  for (const candidate of BAND_DIRECTIONS.flatMap((bands) => REST_LOAD_FACTORS.map((factor) => layoutCells(kernels, width, height, factor, bands)))) {
+    if (candidate.length !== kernels.length) continue;
+    let load = 0;
+    for (let i = 0; i < candidate.length; i++) load = Math.max(load, peLoad(kernels[i], candidate[i].height, candidate[i].width));
+    if (load < bestLoad) {
+      bestLoad = load;
+      cells = candidate;
+    }
+  }
   const regions: MappedRegion[] = [];
   let busyPes = 0;
   let maxPeFlops = 0;
