@@ -605,21 +605,7 @@ function readTrainerTraining(ctx: ReadContext, blocks: Blocks, maxPositionEmbedd
   else if (enabled.entry) ctx.record('training.precision', enabled.path, enabled.entry);
   if (!precisionNode) precision = precisionOf(undefined);
 
-  if (batch.value === undefined) {
-    if (!batch.bad) ctx.missing('batch_size', 'trainer.fit.train_dataloader', batch.entry, anchor);
-    return undefined;
-  }
-  checkBatch(ctx, batch, micro?.value, numCsx, anchor);
-  const training: TrainingDescription = {
-    globalBatchSize: batch.value,
-    sequenceLength: sequence.value ?? maxPositionEmbeddings,
-    precision,
-    optimizer,
-  };
-  if (micro?.value !== undefined) training.microBatchSize = micro.value;
-  if (numCsx.value !== undefined) training.numCsx = numCsx.value;
-  if (maxSteps.value !== undefined) training.maxSteps = maxSteps.value;
-  return training;
+  return finishTraining(ctx, { batch, micro, numCsx, maxSteps, sequence, precision, optimizer, maxPositionEmbeddings, anchor, batchBlock: 'trainer.fit.train_dataloader' });
 }
 
 function readLegacyTraining(
@@ -664,16 +650,37 @@ function readLegacyTraining(
     ctx.record('training.precision', mixed.path, mixed.entry);
   }
 
+  return finishTraining(ctx, { batch, micro, numCsx, maxSteps, sequence, precision, optimizer, maxPositionEmbeddings, anchor, batchBlock: 'train_input' });
+}
+
+/** What both layouts do once their keys are read: require the batch, check it, assemble. */
+function finishTraining(
+  ctx: ReadContext,
+  read: {
+    batch: ReturnType<ReadContext['integer']>;
+    micro: ReturnType<typeof firstMicroBatch>;
+    numCsx: ReturnType<ReadContext['integer']>;
+    maxSteps: ReturnType<ReadContext['integer']>;
+    sequence: ReturnType<ReadContext['integer']>;
+    precision: Precision;
+    optimizer: TrainingDescription['optimizer'];
+    maxPositionEmbeddings: number;
+    anchor: Range;
+    /** Where batch_size belongs in this layout, for the missing-key message. */
+    batchBlock: string;
+  },
+): TrainingDescription | undefined {
+  const { batch, micro, numCsx, maxSteps, sequence } = read;
   if (batch.value === undefined) {
-    if (!batch.bad) ctx.missing('batch_size', 'train_input', batch.entry, anchor);
+    if (!batch.bad) ctx.missing('batch_size', read.batchBlock, batch.entry, read.anchor);
     return undefined;
   }
-  checkBatch(ctx, batch, micro?.value, numCsx, anchor);
+  checkBatch(ctx, batch, micro?.value, numCsx, read.anchor);
   const training: TrainingDescription = {
     globalBatchSize: batch.value,
-    sequenceLength: sequence.value ?? maxPositionEmbeddings,
-    precision,
-    optimizer,
+    sequenceLength: sequence.value ?? read.maxPositionEmbeddings,
+    precision: read.precision,
+    optimizer: read.optimizer,
   };
   if (micro?.value !== undefined) training.microBatchSize = micro.value;
   if (numCsx.value !== undefined) training.numCsx = numCsx.value;

@@ -5,6 +5,7 @@
  * with, which is known to run on real hardware.
  */
 import type { ClusterDescription, ModelDescription, TrainingDescription } from '../../../language-server/core/types';
+import { bloom7b1, falcon180b } from '../model/descriptions';
 
 const noBias = { qkv: false, attnOut: false, mlp: false, lmHead: false };
 const gptBias = { qkv: true, attnOut: true, mlp: true, lmHead: false };
@@ -128,25 +129,7 @@ export const shipped: ShippedConfig[] = [
     // falcon__params_falcon_180b.yaml: hidden 14848, filter 59392, 232 heads, 80 layers, kv groups
     // 8, gelu, no biases, tied, vocab 65024, max_position_embeddings 2048, batch 30, no micro flag.
     file: 'falcon__params_falcon_180b.yaml',
-    model: {
-      family: 'falcon',
-      architecture: 'falcon',
-      hiddenSize: 14848,
-      numLayers: 80,
-      numHeads: 232,
-      numKvHeads: 8,
-      headDim: 64,
-      ffnSize: 59392,
-      vocabSize: 65024,
-      maxPositionEmbeddings: 2048,
-      positionEmbedding: 'rotary',
-      mlpKind: 'plain',
-      normKind: 'layernorm',
-      normsPerLayer: 2,
-      tiedEmbeddings: true,
-      bias: { ...noBias },
-      embeddingNorm: false,
-    },
+    model: falcon180b,
     training: training({ globalBatchSize: 30, sequenceLength: 2048 }),
     systems: 1,
     system: 'cs-3',
@@ -174,25 +157,7 @@ export const shipped: ShippedConfig[] = [
     // bloom__params_bloom_7b.yaml: hidden 4096, 30 layers, 32 heads, filter 16384, vocab 250880,
     // alibi, embedding_layer_norm, tied, biases, batch 135, micro 135, max_position_embeddings 2048.
     file: 'bloom__params_bloom_7b.yaml',
-    model: {
-      family: 'bloom',
-      architecture: 'bloom',
-      hiddenSize: 4096,
-      numLayers: 30,
-      numHeads: 32,
-      numKvHeads: 32,
-      headDim: 128,
-      ffnSize: 16384,
-      vocabSize: 250880,
-      maxPositionEmbeddings: 2048,
-      positionEmbedding: 'alibi',
-      mlpKind: 'plain',
-      normKind: 'layernorm',
-      normsPerLayer: 2,
-      tiedEmbeddings: true,
-      bias: { ...gptBias },
-      embeddingNorm: true,
-    },
+    model: bloom7b1,
     training: training({ globalBatchSize: 135, microBatchSize: 135, sequenceLength: 2048 }),
     systems: 1,
     system: 'cs-3',
