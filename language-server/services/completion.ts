@@ -10,7 +10,7 @@ import {
   MarkupKind,
 } from 'vscode-languageserver-types';
 import type { Analysis } from '../core/analyze';
-import { keysAt, lookupKey, type KeyDoc } from '../core/config/keys';
+import { keysAt, lookupKey, OPTIMIZER_NAMES, type KeyDoc } from '../core/config/keys';
 import type { Position } from '../core/types';
 import { cursorPath, isJson } from './documentPath';
 
@@ -51,6 +51,19 @@ export function completions(text: string, analysis: Analysis, position: Position
       if (seen.has(key.name)) continue;
       seen.add(key.name);
       items.push(keyItem(key, json));
+    }
+    // In the trainer layout the optimizer is named by its key (`optimizer: {AdamW: {...}}`).
+    const optimizerKey = lookupKey(format, [...parent, OPTIMIZER_NAMES[0]]);
+    if (optimizerKey?.field === 'training.optimizer') {
+      for (const name of OPTIMIZER_NAMES) {
+        items.push({
+          label: name,
+          kind: CompletionItemKind.Class,
+          detail: 'optimizer',
+          documentation: { kind: MarkupKind.Markdown, value: optimizerKey.doc },
+          insertText: json ? `"${name}": ` : `${name}:\n  `,
+        });
+      }
     }
   } else {
     const key = lookupKey(format, at.path);

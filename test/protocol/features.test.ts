@@ -230,6 +230,19 @@ describe('language features over the protocol', function () {
       ['bfloat16', 'cbfloat16', 'float16'],
     );
 
+    // Trainer layout: the optimizer is the key under `optimizer:`.
+    const optimizerText = MODEL_TEXT.replace('    optimizer:\n      AdamW:', '    optimizer:\n      \n      AdamW:');
+    const optimizerUri = fileUri('examples/1t/optimizer-completion.yaml');
+    await client.open(optimizerUri, 'yaml', optimizerText);
+    await client.waitForResult(optimizerUri);
+    const optimizerLine = optimizerText.split('\n').findIndex((line, i, all) => line === '      ' && all[i - 1] === '    optimizer:');
+    assert.ok(optimizerLine > 0);
+    const optimizers = await client.request<CompletionList>('textDocument/completion', {
+      textDocument: { uri: optimizerUri },
+      position: { line: optimizerLine, character: 6 },
+    });
+    for (const name of ['AdamW', 'SGD']) assert.ok(optimizers.items.some((i) => i.label === name), `missing optimizer ${name}: ${optimizers.items.map((i) => i.label).join(', ')}`);
+
     const newCluster = fileUri('examples/1t/new.cluster.yaml');
     await client.open(newCluster, 'yaml', '');
     const snippet = await client.request<CompletionList>('textDocument/completion', {
