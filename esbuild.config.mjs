@@ -6,7 +6,7 @@
 //   dist/test/*.js     test suites that run inside VS Code's extension host / the unit runner
 // `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { chmodSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const watch = process.argv.includes('--watch');
@@ -63,6 +63,8 @@ const builds = [
 ];
 
 if (!production) {
+  // A deleted test must not keep running from a stale bundle.
+  rmSync('dist/test', { recursive: true, force: true });
   // Unit and protocol suites run in plain Node; the integration suite runs inside VS Code.
   const unit = [...testFiles('test/unit'), ...testFiles('test/protocol')];
   if (unit.length) {
