@@ -76,9 +76,12 @@ export interface HeatmapPayload {
   sramPerPeBytes: number;
   /** Die grid drawn over the wafer; `assumption` when the layout is not published. */
   dies: { columns: number; rows: number; assumption: boolean };
-  /** Per-PE SRAM bytes used, little-endian Uint16 fractions of sramPerPeBytes (x/65535), base64, row-major. */
+  /**
+   * Per-PE SRAM bytes used, row-major, as Uint16 fractions of sramPerPeBytes (x/65535),
+   * run-length coded (protocol/runLength.ts: little-endian Uint32 pairs [count, value]), base64.
+   */
   occupancy: string;
-  /** Per-PE compute utilization, Uint8 fractions (x/255), base64, row-major. */
+  /** Per-PE compute utilization, row-major, as Uint8 fractions (x/255), run-length coded like occupancy, base64. */
   utilization: string;
   regions: HeatmapRegion[];
   summary: {

@@ -5,6 +5,7 @@
  *
  * Nothing here simulates: the numbers come from the language server's report and payloads.
  */
+import { decodeRunsInto, runsFromBytes } from '../protocol/runLength';
 import { scaleLinear, scaleSequential, type ScaleSequential } from 'd3-scale';
 import { interpolateInferno, interpolateViridis } from 'd3-scale-chromatic';
 import type {
@@ -241,18 +242,7 @@ export function encodeBase64(bytes: Uint8Array): string {
   return out;
 }
 
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** Little-endian Uint16 values from bytes, whatever the platform's byte order. */
-export function uint16FromLittleEndian(bytes: Uint8Array): Uint16Array {
-  const count = bytes.length >> 1;
-  if (LITTLE_ENDIAN && bytes.byteOffset % 2 === 0) {
-    return new Uint16Array(bytes.buffer, bytes.byteOffset, count);
-  }
-  const out = new Uint16Array(count);
-  for (let i = 0; i < count; i++) out[i] = bytes[2 * i] | (bytes[2 * i + 1] << 8);
-  return out;
-}
 
 /** One layer's per-PE data, decoded. */
 export interface DecodedHeatmap {
@@ -270,6 +260,11 @@ export type DecodeResult = { ok: true; data: DecodedHeatmap } | { ok: false; err
 export const MAX_HEATMAP_CELLS = 16_000_000;
 
 /** Decodes a payload; a malformed one gives an error message, never an exception. */
+function runsOf(text: string): Uint32Array | null {
+  const bytes = decodeBase64(text);
+  return bytes ? runsFromBytes(bytes) : null;
+}
+
 export function decodeHeatmap(payload: HeatmapPayload): DecodeResult {
   const { width, height } = payload ?? ({} as HeatmapPayload);
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
@@ -277,16 +272,18 @@ export function decodeHeatmap(payload: HeatmapPayload): DecodeResult {
   }
   const cells = width * height;
   if (cells > MAX_HEATMAP_CELLS) return { ok: false, error: `Heatmap grid ${width} x ${height} is too large to draw.` };
-  const occupancyBytes = decodeBase64(payload.occupancy);
-  const utilization = decodeBase64(payload.utilization);
-  if (!occupancyBytes || !utilization) return { ok: false, error: 'Heatmap data is not valid base64.' };
-  if (occupancyBytes.length !== cells * 2) {
-    return { ok: false, error: `SRAM occupancy has ${occupancyBytes.length} bytes, expected ${cells * 2} (2 per PE).` };
+  const occupancyRuns = runsOf(payload.occupancy);
+  const utilizationRuns = runsOf(payload.utilization);
+  if (!occupancyRuns || !utilizationRuns) return { ok: false, error: 'Heatmap data is not valid base64 run-length data.' };
+  const occupancy = new Uint16Array(cells);
+  const utilization = new Uint8Array(cells);
+  if (!decodeRunsInto(occupancyRuns, occupancy)) {
+    return { ok: false, error: `SRAM occupancy runs do not cover the ${cells} PEs of the grid.` };
   }
-  if (utilization.length !== cells) {
-    return { ok: false, error: `Compute utilization has ${utilization.length} bytes, expected ${cells} (1 per PE).` };
+  if (!decodeRunsInto(utilizationRuns, utilization)) {
+    return { ok: false, error: `Compute utilization runs do not cover the ${cells} PEs of the grid.` };
   }
-  return { ok: true, data: { width, height, occupancy: uint16FromLittleEndian(occupancyBytes), utilization } };
+  return { ok: true, data: { width, height, occupancy, utilization } };
 }
 
 // ---------------------------------------------------------------------------------------------

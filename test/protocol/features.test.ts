@@ -293,8 +293,14 @@ describe('language features over the protocol', function () {
     const heatmap = await client.request<HeatmapPayload>('waferscope/heatmap', { uri: MODEL_URI, layer: 1 });
     assert.equal(heatmap.width, 762);
     assert.equal(heatmap.height, 1172);
-    assert.equal(Buffer.from(heatmap.occupancy, 'base64').length, 762 * 1172 * 2, 'Uint16 per PE');
-    assert.equal(Buffer.from(heatmap.utilization, 'base64').length, 762 * 1172, 'Uint8 per PE');
+    // Run-length coded [count, value] Uint32 pairs whose counts cover the whole grid, in far fewer bytes.
+    for (const field of [heatmap.occupancy, heatmap.utilization]) {
+      const runs = Buffer.from(field, 'base64');
+      let covered = 0;
+      for (let i = 0; i < runs.length; i += 8) covered += runs.readUInt32LE(i);
+      assert.equal(covered, 762 * 1172);
+      assert.ok(runs.length < 762 * 1172 / 4, `${runs.length} bytes of runs`);
+    }
     assert.ok(heatmap.regions.length > 1);
 
     const timeline = await client.request<TimelinePayload>('waferscope/timeline', { uri: MODEL_URI, systems: 16 });

@@ -39,6 +39,7 @@
  * The summary (`mapLayer`) is cheap and cached per layer shape; the per-PE arrays (`layerHeatmap`)
  * are built lazily for one layer at a time.
  */
+import { encodeRuns, runsToBytes } from '../../../protocol/runLength';
 import type { LayerStructure, ModelDescription } from '../types';
 import type { HeatmapPayload, HeatmapRegion } from '../../../protocol/index';
 
@@ -821,13 +822,12 @@ export function encodeHeatmap(
   meta: { uri: string; layer: number; layerName: string; layerCount: number; sramPerPeBytes: number; dies: { columns: number; rows: number; assumption: boolean } },
 ): HeatmapPayload {
   const count = heatmap.width * heatmap.height;
-  const occupancy = new Uint8Array(count * 2);
-  const view = new DataView(occupancy.buffer);
+  const occupancy = new Uint16Array(count);
   const utilization = new Uint8Array(count);
   const perPe = meta.sramPerPeBytes > 0 ? meta.sramPerPeBytes : 1;
   for (let i = 0; i < count; i++) {
     const fraction = heatmap.occupancyBytes[i] / perPe;
-    view.setUint16(i * 2, fraction >= 1 ? 65535 : fraction > 0 ? Math.round(fraction * 65535) : 0, true);
+    occupancy[i] = fraction >= 1 ? 65535 : fraction > 0 ? Math.round(fraction * 65535) : 0;
     const u = heatmap.utilization[i];
     utilization[i] = u >= 1 ? 255 : u > 0 ? Math.round(u * 255) : 0;
   }
@@ -840,8 +840,8 @@ export function encodeHeatmap(
     height: heatmap.height,
     sramPerPeBytes: meta.sramPerPeBytes,
     dies: meta.dies,
-    occupancy: toBase64(occupancy),
-    utilization: toBase64(utilization),
+    occupancy: toBase64(runsToBytes(encodeRuns(occupancy))),
+    utilization: toBase64(runsToBytes(encodeRuns(utilization))),
     regions: heatmap.regions,
     summary: heatmap.summary,
   };

@@ -324,19 +324,20 @@ describe('per-PE heatmap of one layer', () => {
     assert.ok(Math.abs(sum - expected) / expected < 1e-6, `${sum} vs ${expected}`);
   });
 
-  it('encodes Uint16 occupancy fractions and Uint8 utilization as base64, clamped at a full PE', () => {
+  it('encodes Uint16 occupancy fractions and Uint8 utilization as run-length base64, clamped at a full PE', () => {
     const mapping = mapLayer([{ label: 'm', kind: 'matmul', rows: 4, cols: 4, copies: 1, activeCopies: 1, flopsPerToken: 32, elements: 16 }], 2, 2);
     const heatmap = layerHeatmap(mapping, { weightElementBytes: 2, sharedBytes: 0, workspacePerPeBytes: 0, checkpointBytes: 0 }, 8);
     // 4 PEs each hold a 2 x 2 tile at 2 B = 8 B: exactly full.
     assert.deepEqual([...heatmap.occupancyBytes], [8, 8, 8, 8]);
     const payload = encodeHeatmap(heatmap, { uri: 'u', layer: 0, layerName: 'x', layerCount: 1, sramPerPeBytes: 16, dies: { columns: 1, rows: 1, assumption: true } });
+    // Run-length coded: little-endian Uint32 pairs [count, value]; 4 equal PEs are one run.
     const occupancy = Buffer.from(payload.occupancy, 'base64');
     const utilization = Buffer.from(payload.utilization, 'base64');
     assert.equal(occupancy.length, 8);
-    assert.equal(occupancy.readUInt16LE(0), Math.round(0.5 * 65535));
-    assert.deepEqual([...utilization], [255, 255, 255, 255]);
+    assert.deepEqual([occupancy.readUInt32LE(0), occupancy.readUInt32LE(4)], [4, Math.round(0.5 * 65535)]);
+    assert.deepEqual([utilization.readUInt32LE(0), utilization.readUInt32LE(4)], [4, 255]);
     const full = encodeHeatmap(heatmap, { uri: 'u', layer: 0, layerName: 'x', layerCount: 1, sramPerPeBytes: 4, dies: { columns: 1, rows: 1, assumption: true } });
-    assert.equal(Buffer.from(full.occupancy, 'base64').readUInt16LE(6), 65535);
+    assert.equal(Buffer.from(full.occupancy, 'base64').readUInt32LE(4), 65535);
   });
 
   it('serves the protocol payload for a layer, clamping an out-of-range index', () => {
@@ -348,7 +349,10 @@ describe('per-PE heatmap of one layer', () => {
     assert.equal(payload.height, H);
     assert.equal(payload.dies.columns * payload.dies.rows, 84);
     assert.equal(payload.dies.assumption, true);
-    assert.equal(Buffer.from(payload.utilization, 'base64').length, W * H);
+    const runs = Buffer.from(payload.utilization, 'base64');
+    let covered = 0;
+    for (let i = 0; i < runs.length; i += 8) covered += runs.readUInt32LE(i);
+    assert.equal(covered, W * H, 'the runs cover every PE');
     // The payload's regions are exactly the fields of the protocol, nothing more.
     assert.deepEqual(Object.keys(payload.regions[0]).sort(), ['cols', 'height', 'label', 'rows', 'tileCols', 'tileRows', 'width', 'x', 'y']);
   });

@@ -126,10 +126,22 @@ export function result(status: ResultNotification['status'], r: Report | null = 
   return { uri: 'file:///work/example/gpt.yaml', version: 3, status, summary: 'one line', report: r };
 }
 
-/** A payload with the given per-PE values, encoded with Node's own base64 (independent of ours). */
+/** Run-length coded as the protocol says, written with Node's own Buffer (independent of the decoder). */
+function runsBase64(values: ArrayLike<number>): string {
+  const pairs: number[] = [];
+  for (let i = 0; i < values.length; ) {
+    let end = i + 1;
+    while (end < values.length && values[end] === values[i]) end++;
+    pairs.push(end - i, values[i]);
+    i = end;
+  }
+  const bytes = Buffer.alloc(pairs.length * 4);
+  pairs.forEach((v, i) => bytes.writeUInt32LE(v, 4 * i));
+  return bytes.toString('base64');
+}
+
+/** A payload with the given per-PE values. */
 export function payload(width: number, height: number, occupancy: Uint16Array, utilization: Uint8Array, extra: Partial<HeatmapPayload> = {}): HeatmapPayload {
-  const occupancyBytes = Buffer.alloc(occupancy.length * 2);
-  occupancy.forEach((v, i) => occupancyBytes.writeUInt16LE(v, 2 * i));
   return {
     uri: 'file:///work/example/gpt.yaml',
     layer: 1,
@@ -139,8 +151,8 @@ export function payload(width: number, height: number, occupancy: Uint16Array, u
     height,
     sramPerPeBytes: 48 * 1024,
     dies: { columns: 7, rows: 12, assumption: true },
-    occupancy: occupancyBytes.toString('base64'),
-    utilization: Buffer.from(utilization).toString('base64'),
+    occupancy: runsBase64(occupancy),
+    utilization: runsBase64(utilization),
     regions: [],
     summary: { busyPes: 0, totalPes: width * height, sramUsedBytes: 0, sramTotalBytes: width * height * 48 * 1024, idleFraction: 1 },
     ...extra,
