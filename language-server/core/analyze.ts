@@ -8,7 +8,8 @@ import { readConfig } from './config/read';
 import { resolveCluster } from './config/cluster';
 import { buildModelStructure } from './model/structure';
 import { simulate, type SimulationInput, type Finding } from './sim/simulate';
-import type { FitStatus, Report, ModelSummary, ClusterSummary } from './report';
+import type { ClusterSummary, ConstantUse, FitStatus, ModelSummary, Report } from './report';
+import { HF_TRAINING_ASSUMPTIONS } from './config/hf';
 import type { ClusterDescription, ConfigDocument, CoreDiagnostic, FixData, ModelStructure, Range } from './types';
 import { lensSummary } from './format/summary';
 import { closestConstantName, overridableConstantNames, presetName, resolveHardware } from './sim/hardware';
@@ -94,7 +95,7 @@ export function analyze(file: string, text: string, options: AnalyzeOptions): An
     wafer: output.wafer,
     timeline: output.timeline,
     scaling: output.scaling,
-    constants: output.constants,
+    constants: document.format === 'hf-config' ? [...output.constants, ...hfTrainingAssumptions()] : output.constants,
     diagnostics: sortDiagnostics(diagnostics),
   };
   const fits = output.memoryx.fits && output.wafer.fits;
@@ -189,6 +190,15 @@ function fixFor(
     return { title: fix.title, edits: [{ file: clusterDocument.file, range: remote.valueRange, newText }] };
   }
   return undefined;
+}
+
+/** A config.json describes a model, not a run: the training settings WaferScope assumes for it, shown as such. */
+function hfTrainingAssumptions(): ConstantUse[] {
+  const source = 'assumption: a Hugging Face config.json has no training section';
+  return [
+    { name: 'hf_global_batch', value: HF_TRAINING_ASSUMPTIONS.globalBatchSize, unit: 'sequences', source, assumption: true },
+    { name: 'hf_max_sequence_length', value: HF_TRAINING_ASSUMPTIONS.maxSequenceLength, unit: 'tokens (the context, capped)', source, assumption: true },
+  ];
 }
 
 /** Overrides must name a documented hardware constant; a typo would silently change nothing. */

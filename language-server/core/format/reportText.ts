@@ -18,6 +18,12 @@ function diagnosticLine(d: CoreDiagnostic): string {
   return `  ${d.severity.padEnd(11)} ${where.padEnd(8)} ${d.message} [${d.code}]`;
 }
 
+/** Rates with SI prefixes (1.5e16 FLOP/s -> "15 PFLOP/s", 1.3e11 B/s per TB -> "130 GB/s per TB"); counts as written ("4,096 B"). */
+function constantValue(value: number, unit: string): string {
+  if (unit.includes('/s') || unit === 'Hz') return formatRate(value, unit);
+  return `${Number.isInteger(value) ? formatInteger(value) : value} ${unit}`;
+}
+
 export function formatReport(report: Report): string {
   const out: string[] = [];
   out.push(`WaferScope report: ${report.file} (${report.format})`);
@@ -123,7 +129,7 @@ export function formatReport(report: Report): string {
       '',
       table(
         'Assumptions and overrides',
-        assumptions.map((k) => [k.name, `${k.value} ${k.unit}${k.overridden ? ' (overridden)' : ' (assumption)'}`]),
+        assumptions.map((k) => [k.name, `${constantValue(k.value, k.unit)}${k.overridden ? ' (overridden)' : ' (assumption)'}`]),
       ),
     );
   }
