@@ -31,7 +31,8 @@ const MAX_SYSTEMS = 2048;
 class UsageError extends Error {}
 
 function fail(message: string, code: number): never {
-  process.stderr.write(`waferscope: ${message}\n`);
+  // One line, so scripts and CI logs can quote it.
+  process.stderr.write(`waferscope: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
   process.exit(code);
 }
 
@@ -76,8 +77,9 @@ function run(argv: string[]): number {
     return 0;
   }
   const [command, file, ...rest] = positionals;
-  if (!command || !['report', 'sweep'].includes(command)) throw new UsageError(`unknown command "${command ?? ''}"\n${USAGE}`);
-  if (!file) throw new UsageError(`${command} needs a file\n${USAGE}`);
+  if (!command) throw new UsageError('no command: use "waferscope report <file>" or "waferscope sweep <file>" (waferscope --help)');
+  if (!['report', 'sweep'].includes(command)) throw new UsageError(`unknown command "${command ?? ''}" (waferscope --help lists the commands)`);
+  if (!file) throw new UsageError(`${command} needs a file (waferscope --help)`);
   if (rest.length) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
 
   const path = resolve(file);
