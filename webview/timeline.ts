@@ -48,7 +48,8 @@ export interface TimelineData {
 
 const LANE_HEIGHT = 20;
 const LANE_GAP = 6;
-const LABEL_WIDTH = 132;
+// Room for the longest lane label ("Optimizer (MemoryX)") at VS Code's editor font sizes.
+const LABEL_WIDTH = 156;
 const MARGIN_RIGHT = 16;
 const AXIS_HEIGHT = 26;
 const OVERVIEW_LANE = 4;
