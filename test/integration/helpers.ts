@@ -5,19 +5,13 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ResultNotification, WebviewToHost } from '../../protocol/index';
+import type { WaferScopeApi } from '../../extension/ctx';
+import type { ResultNotification } from '../../protocol/index';
 
 export const EXTENSION_ID = 'waferscope.waferscope';
 export const WAIT_MS = 30000;
 
-/** What `activate()` returns, for tests (see extension/ctx.ts). */
-export interface WaferScopeApi {
-  getResult(uri: string): ResultNotification | undefined;
-  onDidReceiveResult: vscode.Event<ResultNotification>;
-  outputText(): string;
-  panelMessages(): WebviewToHost[];
-  onDidReceivePanelMessage: vscode.Event<WebviewToHost>;
-}
+export type { WaferScopeApi } from '../../extension/ctx';
 
 export function workspaceFile(relativePath: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];

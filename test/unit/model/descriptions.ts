@@ -8,7 +8,7 @@ const noBias = { qkv: false, attnOut: false, mlp: false, lmHead: false };
 const allBias = { qkv: true, attnOut: true, mlp: true, lmHead: false };
 
 /** Llama-style block: RMSNorm, no biases, SwiGLU, RoPE. */
-function llamaLike(fields: Partial<ModelDescription>): ModelDescription {
+export function llamaLike(fields: Partial<ModelDescription>): ModelDescription {
   const base: ModelDescription = {
     family: 'llama',
     architecture: 'llama',

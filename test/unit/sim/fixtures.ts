@@ -5,9 +5,8 @@
  * with, which is known to run on real hardware.
  */
 import type { ClusterDescription, ModelDescription, TrainingDescription } from '../../../language-server/core/types';
-import { bloom7b1, falcon180b } from '../model/descriptions';
+import { bloom7b1, falcon180b, llamaLike } from '../model/descriptions';
 
-const noBias = { qkv: false, attnOut: false, mlp: false, lmHead: false };
 const gptBias = { qkv: true, attnOut: true, mlp: true, lmHead: false };
 
 export interface ShippedConfig {
@@ -43,27 +42,9 @@ function gpt(fields: Partial<ModelDescription>): ModelDescription {
   };
 }
 
+/** A Llama-2-70B-shaped block (the shared Llama builder, 70B dimensions), then the fields given. */
 function llama(fields: Partial<ModelDescription>): ModelDescription {
-  return {
-    family: 'llama',
-    architecture: 'llama',
-    hiddenSize: 8192,
-    numLayers: 80,
-    numHeads: 64,
-    numKvHeads: 8,
-    headDim: 128,
-    ffnSize: 28672,
-    vocabSize: 128256,
-    maxPositionEmbeddings: 8192,
-    positionEmbedding: 'rotary',
-    mlpKind: 'gated',
-    normKind: 'rmsnorm',
-    normsPerLayer: 2,
-    tiedEmbeddings: false,
-    bias: { ...noBias },
-    embeddingNorm: false,
-    ...fields,
-  };
+  return llamaLike({ hiddenSize: 8192, numLayers: 80, numHeads: 64, ffnSize: 28672, ...fields });
 }
 
 function training(fields: Partial<TrainingDescription>): TrainingDescription {
