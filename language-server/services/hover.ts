@@ -58,7 +58,7 @@ function numbersFor(key: KeyDoc, analysis: Analysis, dependents: Analysis[]): st
       const { wafer, training } = report;
       if (!wafer || !training) return [];
       return [
-        `Micro-batch simulated: **${training.microBatchSize}**${training.microBatchSource === 'auto' ? ' (auto: the largest that fits)' : ''}`,
+        `Micro-batch simulated: **${training.microBatchSize}**${training.microBatchSource === 'auto' ? ' (auto: the fastest divisor of the batch that fits)' : ''}`,
         `Per-layer working set: **${formatBytes(wafer.perLayerPeakBytes)}** of ${formatBytes(wafer.sramBytes)} SRAM (${formatPercent(wafer.perLayerPeakBytes / wafer.sramBytes)})`,
         `Activations per decoder layer: ${formatBytes(wafer.activationBytesPerLayer)}`,
         `Largest micro-batch that fits: **${wafer.maxMicroBatch}**`,

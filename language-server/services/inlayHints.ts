@@ -23,7 +23,7 @@ export function inlayHints(analysis: Analysis, visible: Range): InlayHint[] {
     const t = report.training;
     const label =
       t.microBatchSource === 'auto'
-        ? `→ ${t.microBatchSize} (largest that fits)`
+        ? `→ ${t.microBatchSize} (auto: fastest that fits)`
         : `max ${report.wafer.maxMicroBatch} fits`;
     add('training.microBatchSize', label, 'Micro-batch the wafer runs; the largest is where the per-layer working set meets SRAM');
     add(

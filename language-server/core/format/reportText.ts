@@ -64,7 +64,7 @@ export function formatReport(report: Report): string {
       '',
       table('Training', [
         ['global batch', `${t.globalBatchSize} sequences x ${t.sequenceLength} tokens`],
-        ['micro-batch', `${t.microBatchSize}${t.microBatchSource === 'auto' ? ' (auto: largest that fits)' : ''}`],
+        ['micro-batch', `${t.microBatchSize}${t.microBatchSource === 'auto' ? ' (auto: fastest divisor of the batch that fits)' : ''}`],
         ['systems used', `${t.numCsx} (${t.numCsxSource})`],
         ['accumulation steps', String(t.accumulationSteps)],
         ['precision / optimizer', `${t.precision} / ${t.optimizer}`],
