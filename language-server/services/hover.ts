@@ -21,7 +21,8 @@ export function hover(text: string, analysis: Analysis, position: Position, depe
   if (key.values?.length) lines.push('', `Values: ${key.values.map((v) => `\`${v}\``).join(', ')}`);
   if (key.default) lines.push('', `When absent: ${key.default}`);
   const numbers = key.field ? numbersFor(key, analysis, dependents) : [];
-  if (numbers.length) lines.push('', '---', '', ...numbers);
+  // One paragraph per number: Markdown would run single lines together.
+  if (numbers.length) lines.push('', '---', '', numbers.filter((line) => line !== '').join('\n\n'));
   return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n') }, range: at.keyRange };
 }
 
