@@ -4,6 +4,7 @@
  * server both call this, so a diagnostic is the same wherever it is seen.
  */
 import { dirname } from 'node:path';
+import { batchProblems } from './config/checks';
 import { readConfig } from './config/read';
 import { resolveCluster } from './config/cluster';
 import { buildModelStructure } from './model/structure';
@@ -84,6 +85,15 @@ export function analyze(file: string, text: string, options: AnalyzeOptions): An
   const output = simulate(simulationInput);
   const clusterDocument = resolved.clusterDocument;
   for (const finding of output.findings) diagnostics.push(findingToDiagnostic(finding, document, clusterDocument));
+  // The reader checks the batch against num_csx when the config names it; otherwise the job runs
+  // on the cluster's systems (or --systems), known only now.
+  if (document.training.numCsx === undefined || options.systems !== undefined) {
+    const systemsName = options.systems !== undefined ? '--systems' : "the cluster's systems";
+    const range = document.sources['training.globalBatchSize']?.valueRange ?? document.sources['model.block']?.keyRange ?? START;
+    for (const problem of batchProblems(document.training.globalBatchSize, document.training.microBatchSize, output.training.numCsx, systemsName)) {
+      diagnostics.push({ ...problem, range });
+    }
+  }
 
   const report: Report = {
     file,

@@ -54,6 +54,18 @@ describe('waferscope CLI', function () {
     assert.ok(Math.abs(speedup - 15.3) <= 0.3, `16 systems: ${speedup.toFixed(2)}x`);
   });
 
+  it("checks the batch against the cluster's systems when the config names no num_csx", () => {
+    // gpt-1t-16x.yaml names the 16-system cluster and no num_csx; --systems stands in for another cluster size.
+    const below = JSON.parse(cli('report', 'examples/1t/gpt-1t.yaml', '--systems', '2048', '--json').stdout);
+    assert.ok(below.diagnostics.some((d: { code: string; severity: string }) => d.code === 'batch-below-systems' && d.severity === 'error'), JSON.stringify(below.diagnostics));
+    const uneven = JSON.parse(cli('report', 'examples/1t/gpt-1t.yaml', '--systems', '3', '--json').stdout);
+    const warning = uneven.diagnostics.find((d: { code: string }) => d.code === 'batch-not-multiple');
+    assert.ok(warning, JSON.stringify(uneven.diagnostics));
+    assert.match(warning.message, /1,024 does not split evenly over --systems 3/);
+    const even = JSON.parse(cli('report', 'examples/1t/gpt-1t.yaml', '--systems', '16', '--json').stdout);
+    assert.ok(!even.diagnostics.some((d: { code: string }) => d.code.startsWith('batch-')));
+  });
+
   it('sweep prints the scaling table and --json its curve', () => {
     const table = cli('sweep', 'examples/1t/gpt-1t.yaml', '--systems', '1,2,16');
     assert.equal(table.code, 0);

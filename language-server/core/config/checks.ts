@@ -76,28 +76,56 @@ export function checkBatch(
 ): void {
   if (batch.value === undefined || numCsx.value === undefined) return;
   const range = rangeOf(ctx, batch, fallback);
-  if (batch.value < numCsx.value) {
-    ctx.report(
-      'error',
-      'batch-below-systems',
-      `batch_size ${formatNumber(batch.value)} is smaller than num_csx ${formatNumber(numCsx.value)}: ` +
-        `every system needs at least one sequence per step.`,
-      range,
-    );
-    return;
+  for (const problem of batchProblems(batch.value, micro, numCsx.value, 'num_csx')) {
+    ctx.report(problem.severity, problem.code, problem.message, range);
   }
-  if (typeof micro !== 'number') return;
-  const perStep = micro * numCsx.value;
-  if (batch.value % perStep === 0) return;
-  const steps = Math.ceil(batch.value / perStep);
-  ctx.report(
-    'warning',
-    'batch-not-multiple',
-    `batch_size ${formatNumber(batch.value)} is not a multiple of micro_batch_size x num_csx = ` +
-      `${formatNumber(micro)} x ${formatNumber(numCsx.value)} = ${formatNumber(perStep)}: ` +
-      `effective gradient accumulation steps = ${formatNumber(steps)} (the last one partly filled).`,
-    range,
-  );
+}
+
+export interface BatchProblem {
+  severity: 'error' | 'warning';
+  code: 'batch-below-systems' | 'batch-not-multiple';
+  message: string;
+}
+
+/**
+ * The global batch against the systems that share it. `systemsName` says where the system count
+ * came from (`num_csx`, "the cluster's 16 systems", `--systems`), so the message names it.
+ */
+export function batchProblems(batch: number, micro: MicroBatchSetting | undefined, systems: number, systemsName: string): BatchProblem[] {
+  if (batch < systems) {
+    return [
+      {
+        severity: 'error',
+        code: 'batch-below-systems',
+        message:
+          `batch_size ${formatNumber(batch)} is smaller than ${systemsName} ${formatNumber(systems)}: ` +
+          `every system needs at least one sequence per step.`,
+      },
+    ];
+  }
+  if (typeof micro !== 'number') {
+    if (batch % systems === 0) return [];
+    return [
+      {
+        severity: 'warning',
+        code: 'batch-not-multiple',
+        message: `batch_size ${formatNumber(batch)} does not split evenly over ${systemsName} ${formatNumber(systems)}: some systems get one sequence more per step.`,
+      },
+    ];
+  }
+  const perStep = micro * systems;
+  if (batch % perStep === 0) return [];
+  const steps = Math.ceil(batch / perStep);
+  return [
+    {
+      severity: 'warning',
+      code: 'batch-not-multiple',
+      message:
+        `batch_size ${formatNumber(batch)} is not a multiple of micro_batch_size x ${systemsName} = ` +
+        `${formatNumber(micro)} x ${formatNumber(systems)} = ${formatNumber(perStep)}: ` +
+        `effective gradient accumulation steps = ${formatNumber(steps)} (the last one partly filled).`,
+    },
+  ];
 }
 
 const FP16_TO_PRECISION: Record<string, Precision> = {
