@@ -213,9 +213,16 @@ function hfTrainingAssumptions(): ConstantUse[] {
 
 /** Overrides must name a documented hardware constant; a typo would silently change nothing. */
 function overrideDiagnostics(document: ConfigDocument, cluster: ClusterDescription): CoreDiagnostic[] {
-  const { unknownOverrides } = resolveHardware(cluster);
+  const { unknownOverrides, invalidOverrides } = resolveHardware(cluster);
   const preset = presetName(cluster.system) ?? 'cs-3';
-  return unknownOverrides.map((name) => {
+  // Zero, negative or non-finite values are ignored by the simulator (the preset value stays): say so.
+  const invalid: CoreDiagnostic[] = invalidOverrides.map((name) => ({
+    severity: 'error',
+    code: 'invalid-value',
+    message: `overrides.${name} must be a positive number; the ${preset.toUpperCase()} preset value is used instead.`,
+    range: document.sources[`cluster.overrides.${name}`]?.valueRange ?? document.sources['cluster.block']?.keyRange ?? START,
+  }));
+  return [...invalid, ...unknownOverrides.map((name) => {
     const source = document.sources[`cluster.overrides.${name}`];
     const suggestion = closestConstantName(name, preset);
     const diagnostic: CoreDiagnostic = {
@@ -226,7 +233,7 @@ function overrideDiagnostics(document: ConfigDocument, cluster: ClusterDescripti
     };
     if (suggestion && source) diagnostic.fixes = [{ title: `Change to "${suggestion}"`, edits: [{ range: source.keyRange, newText: suggestion }] }];
     return diagnostic;
-  });
+  })];
 }
 
 /** The folder a config's relative references resolve against. */

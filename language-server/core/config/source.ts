@@ -368,7 +368,7 @@ function parseJson(text: string, lines: LineIndex): ParsedSource {
         lines,
         error.offset,
         error.offset + Math.max(1, error.length),
-        `JSON syntax: ${jsonc.printParseErrorCode(error.error)}`,
+        `JSON syntax: ${jsonSyntaxWords(jsonc.printParseErrorCode(error.error))}`,
       ),
     );
   }
@@ -386,4 +386,9 @@ export function parseSource(file: string, text: string): ParsedSource {
     lower.endsWith('.jsonc') ||
     (!lower.endsWith('.yaml') && !lower.endsWith('.yml') && /^\s*[{[]/.test(text.slice(0, 1000)));
   return isJson ? parseJson(text, lines) : parseYaml(text, lines);
+}
+
+/** jsonc-parser names its errors in CamelCase ("PropertyNameExpected"): "property name expected". */
+function jsonSyntaxWords(code: string): string {
+  return code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
