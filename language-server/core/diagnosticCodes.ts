@@ -17,6 +17,11 @@ export const DIAGNOSTIC_CODES = [
   'invalid-value',
   'not-modelled',
   'assumed-architecture',
+  'unsupported-model-type',
+  'approximate-reading',
+  'cbfloat16-loss-scaling',
+  'step-count-overflow',
+  'no-effect-on-csx',
   'cluster-not-found',
   'unknown-override',
   // The simulator's findings

@@ -70,8 +70,28 @@ export interface MoeDescription {
   sharedExpertFfnSize: number;
   /** The first `firstDenseLayers` layers use a dense MLP of `ffnSize` instead (DeepSeek-V3: 3). */
   firstDenseLayers: number;
-  /** DeepSeek-V3 router has a per-expert correction bias. */
+  /**
+   * The router is a Linear with a bias parameter (gpt-oss). DeepSeek-V3's `e_score_correction_bias`
+   * is a buffer in transformers (no gradient, no optimizer state), so it does not set this.
+   */
   routerBias: boolean;
+  /** Every routed expert's matrices carry biases (gpt-oss). */
+  expertBias?: boolean;
+  /** Qwen2-MoE: a sigmoid gate Linear(hidden, 1) in front of the shared expert. */
+  sharedExpertGate?: boolean;
+}
+
+/**
+ * Exact norm flavour for the tensor list. `normKind` stays the coarse kind the simulator reads;
+ * this says which tensors a norm has: RMSNorm a weight, LayerNorm a weight and a bias, Cohere's
+ * LayerNorm only a weight, OLMo's non-parametric LayerNorm nothing.
+ */
+export type NormVariant = 'rmsnorm' | 'layernorm' | 'layernorm-no-bias' | 'non-parametric';
+
+/** What one decoder layer is: attention over the whole context or a sliding window; dense MLP or experts. */
+export interface LayerPattern {
+  attention: 'global' | 'sliding';
+  mlp: 'dense' | 'moe';
 }
 
 /** Multi-head latent attention (DeepSeek-V2/V3, Kimi K2). */
@@ -119,6 +139,37 @@ export interface ModelDescription {
   embeddingNorm: boolean;
   moe?: MoeDescription;
   mla?: MlaDescription;
+  // ---- Optional architecture detail (absent = the plain block the fields above describe) ----
+  /** Overrides `normKind` for which tensors each norm has. */
+  normVariant?: NormVariant;
+  /** Names of the norms in each decoder layer, in order (length `normsPerLayer`). */
+  layerNormNames?: string[];
+  /** Attention and MLP read the same input and are summed (GPT-J, Falcon, Phi, Cohere, GPT-NeoX). */
+  parallelBlock?: boolean;
+  /**
+   * Query/key normalisation: 'per-head' = one head_dim-wide norm shared by all heads (Qwen3,
+   * Gemma 3), 'full-width' = heads x head_dim values (OLMo 2, OLMoE, Cohere, StableLM).
+   */
+  qkNorm?: { width: 'per-head' | 'full-width'; variant: NormVariant };
+  /** gpt-oss: one learned attention-sink logit per head. */
+  attentionSinks?: boolean;
+  /** Q, K and V in one matrix (same count; one matmul on the wafer). Default: by `architecture`. */
+  fusedQkv?: boolean;
+  /** A final norm before the LM head (default true). */
+  finalNorm?: boolean;
+  /** Sliding-window width in tokens for layers whose pattern says 'sliding'. */
+  slidingWindow?: number;
+  /** One entry per decoder layer; absent = every layer global, MoE from `moe.firstDenseLayers` on. */
+  layerPatterns?: LayerPattern[];
+  /** Tensors outside the decoder stack the model also owns (Gemma 3's vision tower and projector). */
+  extraTensors?: WeightTensor[];
+  /** transformers class the description follows (README table, hover). */
+  definition?: string;
+  /**
+   * Set when the model type is outside the architecture table and the user asked to read it as
+   * a supported type (`waferscope.readAs`): the count is an approximation, never exact.
+   */
+  approximation?: { readAs: string; reason: string };
 }
 
 export type Optimizer = 'adamw' | 'adam' | 'sgd' | 'sgd-momentum' | 'lamb' | 'adafactor';

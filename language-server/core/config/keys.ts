@@ -3,6 +3,7 @@
  * values and the normalised field it feeds. The readers take enum values and known-key lists from
  * here, and the language server uses the same table for hover and completion.
  */
+import { SUPPORTED_MODEL_TYPES } from '../model/architectures';
 import type { ConfigFormat } from '../types';
 
 export type KeyType =
@@ -94,19 +95,8 @@ export const MICRO_BATCH_WORDS = ['auto', 'explore', 'none'] as const;
 
 export const SYSTEM_PRESETS = ['cs-3', 'cs-2'] as const;
 
-/** Hugging Face model types read (kimi_k2 uses the DeepSeek-V3 layout). */
-export const HF_MODEL_TYPES = [
-  'gpt2',
-  'llama',
-  'mistral',
-  'mixtral',
-  'qwen2',
-  'falcon',
-  'bloom',
-  'deepseek_v3',
-  'deepseek_v2',
-  'kimi_k2',
-] as const;
+/** Hugging Face model types the architecture table counts exactly (model/architectures.ts). */
+export const HF_MODEL_TYPES: readonly string[] = SUPPORTED_MODEL_TYPES;
 
 // ---------------------------------------------------------------------------------------------
 // The table
@@ -423,7 +413,7 @@ export const HF_KEYS: KeyDoc[] = [
   }),
   hfKey('tie_word_embeddings', 'Ties the LM head to the token embedding (counted once).', 'boolean', {
     field: 'model.tiedEmbeddings',
-    default: 'true for gpt2, bloom, falcon; false for llama, mistral, mixtral, qwen2, deepseek_v3',
+    default: "the model type's own default (architecture table: e.g. true for gpt2, gemma, bloom, falcon; false for llama, mistral, qwen2)",
   }),
   hfKey('attention_bias', 'Bias on the attention projections.', 'boolean', { field: 'model.bias.qkv', default: 'false' }),
   hfKey('mlp_bias', 'Llama: bias on the MLP matrices.', 'boolean', { field: 'model.bias.mlp', default: 'false' }),

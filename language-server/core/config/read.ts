@@ -7,7 +7,7 @@ import type { ConfigDocument, CoreDiagnostic, Range } from '../types';
 import { readClusterFile } from './cluster-file';
 import { ReadContext, formatNumber } from './context';
 import { detectFormat, guessFormatFromText } from './detect';
-import { readHfConfig } from './hf';
+import { readHfConfig, type HfReadOptions } from './hf';
 import { readModelZoo } from './modelzoo';
 import { asMap, LineIndex, parseSource, type SourceNode } from './source';
 
@@ -52,7 +52,7 @@ function empty(file: string, diagnostics: CoreDiagnostic[] = []): ConfigDocument
   return { file, format: 'unknown', sources: {}, diagnostics };
 }
 
-function readUnsafe(file: string, text: string): ConfigDocument {
+function readUnsafe(file: string, text: string, options: HfReadOptions): ConfigDocument {
   // Cheap guards first, so a binary or enormous file costs no parsing.
   if (text.length > MAX_CONFIG_BYTES || (text.length > MAX_CONFIG_BYTES / 4 && Buffer.byteLength(text, 'utf8') > MAX_CONFIG_BYTES)) {
     return empty(file, [
@@ -109,7 +109,7 @@ function readUnsafe(file: string, text: string): ConfigDocument {
     if (result.training) document.training = result.training;
     if (result.unmodelledFamily) document.unmodelledFamily = result.unmodelledFamily;
   } else if (map && format === 'hf-config') {
-    const result = readHfConfig(ctx, map);
+    const result = readHfConfig(ctx, map, options);
     if (result.model) document.model = result.model;
     if (result.training) document.training = result.training;
     if (result.unmodelledFamily) document.unmodelledFamily = result.unmodelledFamily;
@@ -130,9 +130,9 @@ function readUnsafe(file: string, text: string): ConfigDocument {
  * file) into a normalised document. `file` is the absolute path; it decides JSON versus YAML,
  * recognises `*.cluster.yaml`, and anchors the cluster reference comment.
  */
-export function readConfig(file: string, text: string): ConfigDocument {
+export function readConfig(file: string, text: string, options: HfReadOptions = {}): ConfigDocument {
   try {
-    return readUnsafe(String(file ?? ''), typeof text === 'string' ? text : '');
+    return readUnsafe(String(file ?? ''), typeof text === 'string' ? text : '', options);
   } catch (error) {
     // A bug in a reader must not take the language server down; it shows as a diagnostic.
     const message = error instanceof Error ? error.message : String(error);

@@ -6,7 +6,7 @@
  * counted once, multi-token-prediction layers of DeepSeek-V3 not instantiated), so a figure
  * here can be compared with `sum(p.numel() for p in model.parameters())`.
  */
-import type { LayerStructure, ModelDescription, ModelStructure, WeightTensor } from '../types';
+import type { LayerPattern, LayerStructure, ModelDescription, ModelStructure, NormVariant, WeightTensor } from '../types';
 
 /** The token-embedding tensor's name; a tied LM head points at it. */
 export const TOKEN_EMBEDDING_TENSOR = 'embed_tokens';
@@ -20,10 +20,16 @@ function vector(name: string, length: number, copies = 1, activeCopies = copies)
   return { name, shape: [length], copies, activeCopies };
 }
 
-/** LayerNorm carries a weight and a bias; RMSNorm only a weight. */
-function norm(prefix: string, size: number, kind: ModelDescription['normKind']): WeightTensor[] {
+/** The exact norm flavour of a model (its `normVariant`, else what `normKind` implies). */
+export function normVariantOf(model: ModelDescription): NormVariant {
+  return model.normVariant ?? (model.normKind === 'layernorm' ? 'layernorm' : 'rmsnorm');
+}
+
+/** LayerNorm carries a weight and a bias; RMSNorm and Cohere's LayerNorm only a weight; OLMo's none. */
+function norm(prefix: string, size: number, variant: NormVariant): WeightTensor[] {
+  if (variant === 'non-parametric') return [];
   const tensors = [vector(`${prefix}.weight`, size)];
-  if (kind === 'layernorm') tensors.push(vector(`${prefix}.bias`, size));
+  if (variant === 'layernorm') tensors.push(vector(`${prefix}.bias`, size));
   return tensors;
 }
 
@@ -61,7 +67,9 @@ function embeddingTensors(model: ModelDescription): WeightTensor[] {
     tensors.push(matrix(POSITION_EMBEDDING_TENSOR, model.maxPositionEmbeddings, model.hiddenSize));
   }
   // BLOOM normalises the embeddings before the first block (word_embeddings_layernorm).
-  if (model.embeddingNorm) tensors.push(...norm('embed_norm', model.hiddenSize, model.normKind));
+  if (model.embeddingNorm) tensors.push(...norm('embed_norm', model.hiddenSize, normVariantOf(model)));
+  // Parts of the model outside the decoder stack (Gemma 3's vision tower) run before the first block.
+  if (model.extraTensors) tensors.push(...model.extraTensors);
   return tensors;
 }
 
@@ -75,7 +83,7 @@ function latentAttentionTensors(model: ModelDescription): WeightTensor[] {
   if (mla.qLoraRank > 0) {
     tensors.push(matrix('q_a_proj', h, mla.qLoraRank));
     if (model.bias.qkv) tensors.push(vector('q_a_proj.bias', mla.qLoraRank));
-    tensors.push(...norm('q_a_norm', mla.qLoraRank, model.normKind));
+    tensors.push(...norm('q_a_norm', mla.qLoraRank, normVariantOf(model)));
     tensors.push(matrix('q_b_proj', mla.qLoraRank, a * qHeadDim));
   } else {
     tensors.push(matrix('q_proj', h, a * qHeadDim));
@@ -83,7 +91,7 @@ function latentAttentionTensors(model: ModelDescription): WeightTensor[] {
   // The shared rotary key rides along with the compressed KV ("with MQA").
   tensors.push(matrix('kv_a_proj', h, mla.kvLoraRank + mla.qkRopeHeadDim));
   if (model.bias.qkv) tensors.push(vector('kv_a_proj.bias', mla.kvLoraRank + mla.qkRopeHeadDim));
-  tensors.push(...norm('kv_a_norm', mla.kvLoraRank, model.normKind));
+  tensors.push(...norm('kv_a_norm', mla.kvLoraRank, normVariantOf(model)));
   tensors.push(matrix('kv_b_proj', mla.kvLoraRank, a * (mla.qkNopeHeadDim + mla.vHeadDim)));
   tensors.push(matrix('o_proj', a * mla.vHeadDim, h));
   if (model.bias.attnOut) tensors.push(vector('o_proj.bias', h));
@@ -100,7 +108,7 @@ function attentionTensors(model: ModelDescription): WeightTensor[] {
   const qWidth = model.numHeads * model.headDim;
   const kvWidth = model.numKvHeads * model.headDim;
   const tensors: WeightTensor[] = [];
-  const fused = model.architecture === 'gpt' || model.architecture === 'falcon' || model.architecture === 'bloom';
+  const fused = model.fusedQkv ?? (model.architecture === 'gpt' || model.architecture === 'falcon' || model.architecture === 'bloom');
   if (fused) {
     tensors.push(matrix('qkv_proj', h, qWidth + 2 * kvWidth));
     if (model.bias.qkv) tensors.push(vector('qkv_proj.bias', qWidth + 2 * kvWidth));
@@ -110,8 +118,15 @@ function attentionTensors(model: ModelDescription): WeightTensor[] {
       tensors.push(vector('q_proj.bias', qWidth), vector('k_proj.bias', kvWidth), vector('v_proj.bias', kvWidth));
     }
   }
+  if (model.qkNorm) {
+    const perHead = model.qkNorm.width === 'per-head';
+    tensors.push(...norm('q_norm', perHead ? model.headDim : qWidth, model.qkNorm.variant));
+    tensors.push(...norm('k_norm', perHead ? model.headDim : kvWidth, model.qkNorm.variant));
+  }
   tensors.push(matrix('o_proj', qWidth, h));
   if (model.bias.attnOut) tensors.push(vector('o_proj.bias', h));
+  // gpt-oss: a learned sink logit per head joins the softmax.
+  if (model.attentionSinks) tensors.push(vector('sinks', model.numHeads));
   return tensors;
 }
 
@@ -122,10 +137,10 @@ function mlpTensors(
   width: number,
   copies = 1,
   activeCopies = copies,
+  withBias = model.bias.mlp,
 ): WeightTensor[] {
   const h = model.hiddenSize;
   const tensors: WeightTensor[] = [];
-  const withBias = model.bias.mlp;
   if (model.mlpKind === 'gated') {
     tensors.push(matrix(`${prefix}.gate`, h, width, copies, activeCopies));
     if (withBias) tensors.push(vector(`${prefix}.gate.bias`, width, copies, activeCopies));
@@ -137,27 +152,40 @@ function mlpTensors(
   return tensors;
 }
 
+/** Layer `layerIndex`'s attention and MLP kind: its pattern entry, else global and MoE from `firstDenseLayers` on. */
+export function layerPatternOf(model: ModelDescription, layerIndex: number): LayerPattern {
+  const given = model.layerPatterns?.[layerIndex];
+  const moe = model.moe !== undefined && model.moe.numExperts > 0;
+  if (given) return { attention: given.attention, mlp: moe ? given.mlp : 'dense' };
+  return { attention: 'global', mlp: moe && layerIndex >= model.moe!.firstDenseLayers ? 'moe' : 'dense' };
+}
+
 function isMoeLayer(model: ModelDescription, layerIndex: number): boolean {
-  return model.moe !== undefined && model.moe.numExperts > 0 && layerIndex >= model.moe.firstDenseLayers;
+  return layerPatternOf(model, layerIndex).mlp === 'moe';
+}
+
+/** The norms of one decoder layer, by their transformers names where the description gives them. */
+function layerNormNames(model: ModelDescription): string[] {
+  const count = Math.max(0, Math.trunc(model.normsPerLayer));
+  const given = model.layerNormNames ?? [];
+  const fallback = ['input_norm', 'post_attention_norm'];
+  return Array.from({ length: count }, (_, i) => given[i] ?? fallback[i] ?? `norm_${i}`);
 }
 
 function decoderTensors(model: ModelDescription, layerIndex: number): WeightTensor[] {
   const h = model.hiddenSize;
   const tensors: WeightTensor[] = [];
-  // Falcon-7B style parallel blocks share one input norm; everything else has two per layer.
-  const normNames = ['input_norm', 'post_attention_norm'];
-  for (let i = 0; i < model.normsPerLayer; i++) {
-    tensors.push(...norm(normNames[i] ?? `norm_${i}`, h, model.normKind));
-  }
+  const variant = normVariantOf(model);
+  for (const name of layerNormNames(model)) tensors.push(...norm(name, h, variant));
   tensors.push(...attentionTensors(model));
   const moe = model.moe;
   if (moe && isMoeLayer(model, layerIndex)) {
     tensors.push(matrix('router', h, moe.numExperts));
-    // DeepSeek-V3's e_score_correction_bias: one value per routed expert.
     if (moe.routerBias) tensors.push(vector('router.bias', moe.numExperts));
-    tensors.push(...mlpTensors('experts', model, moe.expertFfnSize, moe.numExperts, moe.topK));
+    tensors.push(...mlpTensors('experts', model, moe.expertFfnSize, moe.numExperts, moe.topK, moe.expertBias ?? model.bias.mlp));
     if (moe.numSharedExperts > 0) {
       tensors.push(...mlpTensors('shared_experts', model, moe.sharedExpertFfnSize, moe.numSharedExperts));
+      if (moe.sharedExpertGate) tensors.push(matrix('shared_expert_gate', h, 1));
     }
   } else {
     tensors.push(...mlpTensors('mlp', model, model.ffnSize));
@@ -165,8 +193,17 @@ function decoderTensors(model: ModelDescription, layerIndex: number): WeightTens
   return tensors;
 }
 
+/** 'decoder 3', 'decoder 3 (MoE)', 'decoder 4 (sliding 4,096)', 'decoder 5 (MoE, sliding 128)'. */
+function decoderName(model: ModelDescription, layerIndex: number): string {
+  const pattern = layerPatternOf(model, layerIndex);
+  const kinds: string[] = [];
+  if (pattern.mlp === 'moe') kinds.push('MoE');
+  if (pattern.attention === 'sliding' && model.slidingWindow !== undefined) kinds.push(`sliding ${model.slidingWindow.toLocaleString('en-US')}`);
+  return kinds.length ? `decoder ${layerIndex} (${kinds.join(', ')})` : `decoder ${layerIndex}`;
+}
+
 function headTensors(model: ModelDescription): WeightTensor[] {
-  const tensors = norm('final_norm', model.hiddenSize, model.normKind);
+  const tensors = model.finalNorm === false ? [] : norm('final_norm', model.hiddenSize, normVariantOf(model));
   const lmHead = matrix('lm_head', model.hiddenSize, model.vocabSize);
   if (model.tiedEmbeddings) lmHead.tiedTo = TOKEN_EMBEDDING_TENSOR;
   tensors.push(lmHead);
@@ -182,8 +219,7 @@ export function buildModelStructure(model: ModelDescription): ModelStructure {
   layers.push(layer(0, 'embedding', 'embedding', embedding));
   const numLayers = Math.max(0, Math.trunc(model.numLayers));
   for (let i = 0; i < numLayers; i++) {
-    const name = isMoeLayer(model, i) ? `decoder ${i} (MoE)` : `decoder ${i}`;
-    layers.push(layer(i + 1, 'decoder', name, decoderTensors(model, i)));
+    layers.push(layer(i + 1, 'decoder', decoderName(model, i), decoderTensors(model, i)));
   }
   layers.push(layer(numLayers + 1, 'head', 'final norm + LM head', headTensors(model)));
 

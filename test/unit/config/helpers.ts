@@ -52,7 +52,7 @@ export function allFixtures(): Fixture[] {
     for (const name of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, name.name);
       if (name.isDirectory()) walk(path);
-      else if (/\.(ya?ml|json)$/.test(name.name) && !/expected-parameters|measured-activations/.test(name.name)) {
+      else if (/\.(ya?ml|json)$/.test(name.name) && !/expected-parameters|measured-activations|^expected\.json$/.test(name.name)) {
         out.push({ path, absolute: resolve(path), text: readFileSync(path, 'utf8') });
       }
     }

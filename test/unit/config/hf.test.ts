@@ -148,19 +148,20 @@ describe('Hugging Face config.json reader', () => {
     assert.equal(total(doc), 7_069_016_064n);
   });
 
-  it('DeepSeek-V3: 671,026,419,200 (no MTP layer, as transformers builds it)', () => {
+  it('DeepSeek-V3: 671,026,404,352 (no MTP layer, correction bias a buffer, as transformers builds it)', () => {
     const doc = hf(deepseekV3);
     assert.deepEqual(errors(doc), []);
     const model = doc.model!;
     assert.equal(model.architecture, 'deepseek');
     assert.deepEqual(model.mla, { qLoraRank: 1536, kvLoraRank: 512, qkNopeHeadDim: 128, qkRopeHeadDim: 64, vHeadDim: 128 });
     assert.equal(model.moe!.firstDenseLayers, 3);
-    assert.equal(model.moe!.routerBias, true);
+    // e_score_correction_bias is registered as a buffer: no gradient, no optimizer state.
+    assert.equal(model.moe!.routerBias, false);
     // Derivation in the structure tests.
-    assert.equal(total(doc), 671_026_419_200n);
+    assert.equal(total(doc), 671_026_404_352n);
   });
 
-  it('Kimi K2 (deepseek_v3 layout, 384 experts, 64 heads): 1,026,408,232,448', () => {
+  it('Kimi K2 (deepseek_v3 layout, 384 experts, 64 heads): 1,026,408,209,408', () => {
     const doc = hf({
       ...deepseekV3,
       model_type: 'kimi_k2',
@@ -175,9 +176,9 @@ describe('Hugging Face config.json reader', () => {
     // 4,128,768 + norm 512 + kv_b 512*64*256 = 8,388,608 + o 64*128*7168 = 58,720,256
     // = 101,124,096; + two norms 14,336 = 101,138,432. Dense layer + 396,361,728 = 497,500,160.
     // MoE layer: 384 experts x 44,040,192 = 16,911,433,728 + shared 44,040,192 + router
-    // 2,752,512 + bias 384 + attention = 17,059,365,248; x60 = 1,023,561,914,880.
-    // Embed + head 2*163840*7168 = 2,348,810,240; final 7168 -> 1,026,408,232,448.
-    assert.equal(total(doc), 1_026_408_232_448n);
+    // 2,752,512 + attention = 17,059,364,864 (the correction bias is a buffer); x60 = 1,023,561,891,840.
+    // Embed + head 2*163840*7168 = 2,348,810,240; final 7168 -> 1,026,408,209,408.
+    assert.equal(total(doc), 1_026_408_209_408n);
   });
 
   it('q_lora_rank: null means a full-rank q_proj', () => {
@@ -185,7 +186,7 @@ describe('Hugging Face config.json reader', () => {
     assert.equal(doc.model!.mla!.qLoraRank, 0);
     // q_a 11,010,048 + norm 1536 + q_b 37,748,736 replaced by q_proj 7168*24576 = 176,160,768:
     // +127,400,448 per layer x61 = 7,771,427,328 more.
-    assert.equal(total(doc) - 671_026_419_200n, 7_771_427_328n);
+    assert.equal(total(doc) - 671_026_404_352n, 7_771_427_328n);
   });
 
   it('a non-decoder model type gets one not-modelled information', () => {
@@ -197,10 +198,27 @@ describe('Hugging Face config.json reader', () => {
     assert.deepEqual(doc.diagnostics[0]!.range, rangeAfter(text, '"model_type"', '"bert"'));
   });
 
-  it('an unknown decoder-shaped model type is read Llama-style, and says so', () => {
+  it('an unknown decoder-shaped model type gets no count: a warning names it, the supported types and the setting', () => {
     const doc = hf({ ...llama3_8b, model_type: 'somethingnew', architectures: ['SomethingNewForCausalLM'] });
-    assert.equal(only(doc, 'assumed-architecture').severity, 'information');
+    const warning = only(doc, 'unsupported-model-type');
+    assert.equal(warning.severity, 'warning');
+    assert.match(warning.message, /'somethingnew'/);
+    assert.match(warning.message, /gemma2, gemma3/);
+    assert.match(warning.message, /waferscope\.readAs/);
+    assert.equal(doc.model, undefined);
+    assert.equal(doc.unmodelledFamily, 'somethingnew');
+  });
+
+  it('waferscope.readAs reads an unknown type as a supported one, marked approximate', () => {
+    const config = { ...llama3_8b, model_type: 'somethingnew' };
+    const doc = readConfig('/m/config.json', JSON.stringify(config, null, 2), { readAs: { somethingnew: 'llama' } });
+    assert.equal(only(doc, 'approximate-reading').severity, 'warning');
+    assert.deepEqual(doc.model!.approximation?.readAs, 'llama');
     assert.equal(total(doc), 8_030_261_248n);
+    // A readAs target outside the table is no reading at all.
+    const bad = readConfig('/m/config.json', JSON.stringify(config, null, 2), { readAs: { somethingnew: 'llama9' } });
+    assert.equal(bad.model, undefined);
+    assert.match(only(bad, 'unsupported-model-type').message, /'llama9', which is not a supported type/);
   });
 
   it('validates like the Model Zoo reader: wrong type, divisibility, top-k', () => {

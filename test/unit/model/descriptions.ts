@@ -144,7 +144,7 @@ export const deepseekV3: ModelDescription = {
   embeddingNorm: false,
   moe: {
     numExperts: 256, topK: 8, numSharedExperts: 1, expertFfnSize: 2048, sharedExpertFfnSize: 2048,
-    firstDenseLayers: 3, routerBias: true,
+    firstDenseLayers: 3, routerBias: false,
   },
   mla: { qLoraRank: 1536, kvLoraRank: 512, qkNopeHeadDim: 128, qkRopeHeadDim: 64, vHeadDim: 128 },
 };
