@@ -24,6 +24,8 @@ export interface AnalyzeOptions {
   systems?: number;
   /** Headroom under which a warning is given, as a fraction (0.10 = 10 %). */
   headroomWarning?: number;
+  /** `waferscope.readAs`: HF model type -> supported type to read it as (an approximate count). */
+  readAs?: Record<string, string>;
 }
 
 export interface Analysis {
@@ -42,7 +44,7 @@ export interface Analysis {
 const START: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 export function analyze(file: string, text: string, options: AnalyzeOptions): Analysis {
-  const document = readConfig(file, text);
+  const document = readConfig(file, text, { readAs: options.readAs });
   const diagnostics: CoreDiagnostic[] = [...document.diagnostics];
 
   if (document.format === 'unknown') {
@@ -153,6 +155,8 @@ function modelSummary(document: ConfigDocument, structure: ModelStructure): Mode
     experts: model.moe
       ? { routed: model.moe.numExperts, topK: model.moe.topK, shared: model.moe.numSharedExperts }
       : undefined,
+    ...(model.approximation ? { approximation: { ...model.approximation } } : {}),
+    ...(model.definition ? { definition: model.definition } : {}),
   };
 }
 

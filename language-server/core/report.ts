@@ -23,6 +23,10 @@ export interface ModelSummary {
   vocabSize: number;
   sequenceLength: number;
   experts?: { routed: number; topK: number; shared: number };
+  /** Present when the count is approximate (a model type read as another, `waferscope.readAs`); absent = exact. */
+  approximation?: { readAs: string; reason: string };
+  /** transformers class the architecture follows. */
+  definition?: string;
 }
 
 export interface TrainingSummary {

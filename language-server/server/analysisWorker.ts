@@ -13,6 +13,7 @@ export interface WorkerJob {
   text: string;
   settingClusterPath?: string;
   headroomWarning: number;
+  readAs?: Record<string, string>;
   /** Texts of open documents the analysis may read (cluster files), by path. */
   openFiles: Record<string, string>;
 }
@@ -34,6 +35,7 @@ export function serveAnalysisJobs(): void {
         readFile: (path) => job.openFiles[path] ?? readSmallFile(path),
         settingClusterPath: job.settingClusterPath,
         headroomWarning: job.headroomWarning,
+        readAs: job.readAs,
       });
       reply = { id: job.id, analysis };
     } catch (error) {

@@ -107,7 +107,7 @@ async function refreshSettings(): Promise<void> {
   if (canPullConfiguration) {
     try {
       const raw = (await connection.workspace.getConfiguration('waferscope')) as
-        | { cluster?: unknown; diagnostics?: { headroomWarning?: unknown } }
+        | RawSettings
         | null;
       settings = readSettings(raw);
     } catch (error) {
@@ -117,11 +117,23 @@ async function refreshSettings(): Promise<void> {
   workspace.settingsChanged(settings);
 }
 
-function readSettings(raw: { cluster?: unknown; diagnostics?: { headroomWarning?: unknown } } | null): Settings {
+type RawSettings = { cluster?: unknown; diagnostics?: { headroomWarning?: unknown }; readAs?: unknown };
+
+function readSettings(raw: RawSettings | null): Settings {
   const cluster = typeof raw?.cluster === 'string' ? workspace.resolveSettingPath(raw.cluster.trim()) : '';
   const percent = raw?.diagnostics?.headroomWarning;
   const headroom = typeof percent === 'number' && Number.isFinite(percent) ? Math.min(Math.max(percent, 0), 90) / 100 : 0.1;
-  return { cluster, headroomWarning: headroom };
+  return { cluster, headroomWarning: headroom, readAs: readAsSetting(raw?.readAs) };
+}
+
+/** Only string -> string entries of `waferscope.readAs`; anything else in the object is ignored. */
+function readAsSetting(raw: unknown): Record<string, string> | undefined {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [type, target] of Object.entries(raw as Record<string, unknown>)) {
+    if (typeof target === 'string') out[type.trim().toLowerCase()] = target.trim().toLowerCase();
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 connection.onDidChangeConfiguration((change) => {

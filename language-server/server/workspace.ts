@@ -16,6 +16,8 @@ export interface Settings {
   cluster: string;
   /** Fraction (the setting is in percent). */
   headroomWarning: number;
+  /** `waferscope.readAs`: HF model type -> supported type to read it as (approximate). */
+  readAs?: Record<string, string>;
 }
 
 export const DEFAULT_SETTINGS: Settings = { cluster: '', headroomWarning: 0.1 };
@@ -83,6 +85,7 @@ export class ConfigWorkspace {
         text: document.getText(),
         settingClusterPath: this.settings.cluster || undefined,
         headroomWarning: this.settings.headroomWarning,
+        readAs: this.settings.readAs,
         openFiles,
       })
       .then((analysis) => {
@@ -167,6 +170,7 @@ export class ConfigWorkspace {
       readFile: (path) => this.readFile(path),
       settingClusterPath: this.settings.cluster || undefined,
       headroomWarning: this.settings.headroomWarning,
+      readAs: this.settings.readAs,
     });
     this.entries.set(document.uri, { version: document.version, generation: this.generation, analysis });
     return analysis;

@@ -5,7 +5,8 @@
 import { MarkupKind, type Hover } from 'vscode-languageserver-types';
 import type { Analysis } from '../core/analyze';
 import { lookupKey, type KeyDoc } from '../core/config/keys';
-import { formatBytes, formatCount, formatPercent, formatSeconds } from '../core/format/units';
+import { formatBytes, formatPercent, formatSeconds } from '../core/format/units';
+import { formatParameters } from '../core/format/summary';
 import type { ConstantUse } from '../core/report';
 import type { ConfigFormat, Position } from '../core/types';
 import { cursorPath } from './documentPath';
@@ -46,14 +47,15 @@ function numbersFor(key: KeyDoc, analysis: Analysis, dependents: Analysis[]): st
       const perLayer = decoder.length ? Number(decoder[decoder.length - 1].parameters) : 0;
       const decoderTotal = decoder.reduce((sum, layer) => sum + Number(layer.parameters), 0);
       return [
-        `Parameters per decoder layer: **${formatCount(perLayer)}** (${formatPercent(perLayer / model.parameters, 2)} of the total)`,
-        `All ${model.layers} decoder layers: ${formatCount(decoderTotal)} (${formatPercent(decoderTotal / model.parameters)})`,
-        `Model total: **${formatCount(model.parameters)}**${model.activeParameters !== model.parameters ? `, ${formatCount(model.activeParameters)} active per token` : ''}`,
+        `Parameters per decoder layer: **${formatParameters(model, perLayer)}** (${formatPercent(perLayer / model.parameters, 2)} of the total)`,
+        `All ${model.layers} decoder layers: ${formatParameters(model, decoderTotal)} (${formatPercent(decoderTotal / model.parameters)})`,
+        `Model total: **${formatParameters(model, model.parameters)}**${model.activeParameters !== model.parameters ? `, ${formatParameters(model, model.activeParameters)} active per token` : ''}`,
+        ...(model.approximation ? [`Approximate: ${model.approximation.reason}.`] : []),
       ];
     }
     case 'model.vocabSize': {
       if (!model) return [];
-      return [`Embedding parameters: **${formatCount(model.embeddingParameters)}** (${formatPercent(model.embeddingParameters / model.parameters)} of the total)`];
+      return [`Embedding parameters: **${formatParameters(model, model.embeddingParameters)}** (${formatPercent(model.embeddingParameters / model.parameters)} of the total)`];
     }
     case 'training.microBatchSize': {
       const { wafer, training } = report;

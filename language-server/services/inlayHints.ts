@@ -1,7 +1,7 @@
 /** Inlay hints: the numbers a key drives, written right after its value. */
 import { InlayHintKind, type InlayHint, type Range } from 'vscode-languageserver-types';
 import type { Analysis } from '../core/analyze';
-import { formatCount } from '../core/format/units';
+import { formatParameters } from '../core/format/summary';
 
 function within(range: Range, line: number): boolean {
   return line >= range.start.line && line <= range.end.line;
@@ -16,8 +16,10 @@ export function inlayHints(analysis: Analysis, visible: Range): InlayHint[] {
     hints.push({ position: source.valueRange.end, label, kind: InlayHintKind.Parameter, paddingLeft: true, tooltip });
   };
   if (report.model) {
-    const active = report.model.activeParameters !== report.model.parameters ? `, ${formatCount(report.model.activeParameters)} active` : '';
-    add('model.numLayers', `= ${formatCount(report.model.parameters)} params${active}`, 'Total parameters, counted exactly');
+    const m = report.model;
+    const active = m.activeParameters !== m.parameters ? `, ${formatParameters(m, m.activeParameters)} active` : '';
+    const tooltip = m.approximation ? `Total parameters, approximate: ${m.approximation.reason}` : 'Total parameters, counted exactly';
+    add('model.numLayers', `= ${formatParameters(m, m.parameters)} params${active}`, tooltip);
   }
   if (report.training && report.wafer) {
     const t = report.training;

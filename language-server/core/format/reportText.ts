@@ -5,6 +5,7 @@
 import type { Report, ScalingPoint } from '../report';
 import type { CoreDiagnostic } from '../types';
 import { formatBytes, formatCount, formatInteger, formatPercent, formatRate, formatSeconds } from './units';
+import { approximatePrefix, formatParameters } from './summary';
 
 type Row = [string, string];
 
@@ -32,10 +33,11 @@ export function formatReport(report: Report): string {
     const m = report.model;
     const rows: Row[] = [
       ['family', `${m.family} (${m.architecture})`],
-      ['parameters', `${formatCount(m.parameters)} (${formatInteger(m.parameters)})`],
+      ['parameters', `${formatParameters(m, m.parameters)} (${approximatePrefix(m)}${formatInteger(m.parameters)})`],
     ];
+    if (m.approximation) rows.push(['approximation', `read as ${m.approximation.readAs}: ${m.approximation.reason}`]);
     if (m.activeParameters !== m.parameters) {
-      rows.push(['active parameters', `${formatCount(m.activeParameters)} (${formatInteger(m.activeParameters)})`]);
+      rows.push(['active parameters', `${formatParameters(m, m.activeParameters)} (${approximatePrefix(m)}${formatInteger(m.activeParameters)})`]);
     }
     rows.push(
       ['layers x hidden', `${m.layers} x ${m.hiddenSize}`],

@@ -1,14 +1,23 @@
 /** The one-line summary of a report: the code lens on the first line and the status bar tooltip. */
-import type { Report } from '../report';
+import type { ModelSummary, Report } from '../report';
 import { formatBytes, formatCount, formatSeconds } from './units';
+
+/** "≈" before every printed parameter figure of an approximate reading; nothing when the count is exact. */
+export function approximatePrefix(model: Pick<ModelSummary, 'approximation'> | null | undefined): string {
+  return model?.approximation ? '≈' : '';
+}
+
+/** A parameter figure as every surface prints it: "1.2B", or "≈1.2B" for an approximate reading. */
+export function formatParameters(model: Pick<ModelSummary, 'approximation'> | null | undefined, value: number): string {
+  return `${approximatePrefix(model)}${formatCount(value)}`;
+}
 
 export function lensSummary(report: Report): string {
   const parts: string[] = [];
   if (report.model) {
-    const active = report.model.activeParameters !== report.model.parameters
-      ? ` (${formatCount(report.model.activeParameters)} active)`
-      : '';
-    parts.push(`${formatCount(report.model.parameters)} params${active}`);
+    const m = report.model;
+    const active = m.activeParameters !== m.parameters ? ` (${formatParameters(m, m.activeParameters)} active)` : '';
+    parts.push(`${formatParameters(m, m.parameters)} params${active}`);
   }
   if (report.memoryx) {
     parts.push(`MemoryX ${bytesPair(report.memoryx.requiredBytes, report.memoryx.capacityBytes)}`);
