@@ -200,12 +200,25 @@ export const MODELZOO_MODEL_KEYS: KeyDoc[] = [
     default: 'false (fp32)',
   }),
   modelKey('use_bfloat16', 'Model Zoo 1.x: bfloat16 as the 16-bit type of mixed precision.', 'boolean', { field: 'training.precision' }),
+  modelKey('norm_first_sandwich', 'Gemma 2: a norm before and after both attention and MLP (four norms per decoder layer).', 'boolean', {
+    field: 'model.normsPerLayer',
+    default: 'false',
+  }),
+  modelKey('attention_sliding_window_length', 'Sliding-window attention: each token attends to this many previous tokens (Mistral, Gemma 2).', 'integer', {
+    field: 'model.slidingWindow',
+    default: 'none (global attention)',
+  }),
+  modelKey('sliding_window_every_other_decoder_layer', 'Gemma 2: only every other decoder layer uses the sliding window; the others attend globally.', 'boolean', {
+    field: 'model.slidingWindow',
+    default: 'false (every layer)',
+  }),
 ];
 
 /**
  * Model-block keys the Model Zoo accepts that do not change the parameter count or the memory
  * WaferScope estimates (dropout, initializers, loss settings, RoPE scaling, ...). Listed so they
- * are never reported as unknown. Collected from the shipped configs and the Model Zoo docs.
+ * are never reported as unknown. Collected from the shipped configs, the Model Zoo docs and
+ * GPT2ModelConfig (muP `mup_base_*`, inference-only `start_token`/`max_tokens`/`temperature`/`top_k`/`top_p`, ...).
  */
 export const MODELZOO_IGNORED_MODEL_KEYS = [
   'alibi_trainable_slopes',
@@ -213,10 +226,10 @@ export const MODELZOO_IGNORED_MODEL_KEYS = [
   'attention_kernel',
   'attention_logit_softcapping',
   'attention_logits_alpha',
-  'attention_qk_norm_layer',
+  'attention_output_logits_alpha',
   'attention_qk_norm_eps',
+  'attention_qk_norm_layer',
   'attention_sink_tokens',
-  'attention_sliding_window_length',
   'attention_softmax_fp32',
   'attention_type',
   'boundary_casting',
@@ -225,20 +238,31 @@ export const MODELZOO_IGNORED_MODEL_KEYS = [
   'embedding_dropout_rate',
   'embedding_initializer',
   'embeddings_scale',
+  'extra_ffn_params',
+  'ffn_initializer',
+  'ffn_output_layer_initializer',
   'final_logit_softcapping',
   'fixed_sparse_attention',
   'initializer',
   'initializer_range',
   'label_smoothing',
   'layer_norm_epsilon',
+  'loop_dim',
   'lora_params',
   'loss_scaling',
   'loss_weight',
+  'lr_adjustment_groups',
+  'max_tokens',
+  'memory_tokens_config',
+  'moe_params',
+  'mup_base_filter_size',
+  'mup_base_hidden_size',
   'norm_first',
-  'norm_first_sandwich',
+  'num_relative_attention_buckets',
   'output_layer_initializer',
   'output_logits_alpha',
   'output_logits_scale',
+  'pad_rope',
   'pos_scaling_extra_args',
   'pos_scaling_factor',
   'pos_scaling_type',
@@ -252,8 +276,13 @@ export const MODELZOO_IGNORED_MODEL_KEYS = [
   'scale_output_logits_by_d',
   'scale_qk_dot_by_d',
   'scale_qk_dot_by_layer_idx',
-  'sliding_window_every_other_decoder_layer',
+  'start_token',
+  'stop_sequences',
+  'temperature',
   'tf_summary',
+  'top_k',
+  'top_p',
+  'use_ff_layer1_dropout',
   'use_position_embedding',
   'z_loss_coefficient',
 ];

@@ -29,6 +29,7 @@ import {
   POSITION_EMBEDDING_TYPES,
 } from './keys';
 import { LIMITS } from './limits';
+import { checkModelZooRules } from './modelzooRules';
 import { asMap, entryOf, valueOf, type SourceEntry, type SourceMap, type SourceNode } from './source';
 
 export type ModelZooLayout = 'modelzoo-trainer' | 'modelzoo-legacy';
@@ -258,11 +259,15 @@ export function readModelZoo(ctx: ReadContext, root: SourceMap, layout: ModelZoo
     layout === 'modelzoo-trainer'
       ? readTrainerTraining(ctx, blocks, modelResult.maxPositionEmbeddings)
       : readLegacyTraining(ctx, root, model, modelResult.maxPositionEmbeddings);
+  checkModelZooRules(ctx, layout, layout === 'modelzoo-trainer' ? blocks.trainer : root, model);
   return { model: modelResult.model, training };
 }
 
 // ---------------------------------------------------------------------------------------------
 // The model block
+
+/** The four norms of a sandwich block, by the names transformers' Gemma2DecoderLayer gives them. */
+const SANDWICH_NORM_NAMES = ['input_layernorm', 'post_attention_layernorm', 'pre_feedforward_layernorm', 'post_feedforward_layernorm'];
 
 /** Position table size when the block names none: the Model Zoo GPT-2 default. */
 const DEFAULT_MAX_POSITION_EMBEDDINGS = 1024;
@@ -308,6 +313,9 @@ function readModelBlock(
   const outputBias = ctx.boolean(model, path, 'use_bias_in_output', 'model.bias.lmHead');
   const embeddingNorm = ctx.boolean(model, path, 'embedding_layer_norm', 'model.embeddingNorm');
   const untiedNorm = ctx.boolean(model, path, 'use_untied_layer_norm', 'model.normsPerLayer');
+  const sandwich = ctx.boolean(model, path, 'norm_first_sandwich', 'model.normsPerLayer');
+  const slidingWindow = ctx.integer(model, path, 'attention_sliding_window_length', { max: LIMITS.maxPositionEmbeddings, field: 'model.slidingWindow' });
+  const everyOther = ctx.boolean(model, path, 'sliding_window_every_other_decoder_layer', 'model.slidingWindow');
 
   // Grouped-query attention: multiquery_attention with extra_attention_params.num_kv_groups.
   const extraEntry = entryOf(model, 'extra_attention_params');
@@ -363,7 +371,8 @@ function readModelBlock(
   const positionName = position.value ?? defaults.position;
   const parallel = defaults.parallel;
   const untied = untiedNorm.value ?? defaults.untiedLayerNorm;
-  const normsPerLayer = parallel && !untied ? 1 : 2;
+  // Gemma 2's sandwich: a norm before and after attention and before and after the MLP.
+  const normsPerLayer = sandwich.value === true ? 4 : parallel && !untied ? 1 : 2;
 
   let architecture: Architecture;
   if (family === 'falcon') architecture = 'falcon';
@@ -396,6 +405,17 @@ function readModelBlock(
     embeddingNorm: embeddingNorm.value ?? defaults.embeddingNorm,
   };
   if (moe.description) description.moe = moe.description;
+  if (parallel && !untied) description.parallelBlock = true;
+  if (sandwich.value === true) description.layerNormNames = [...SANDWICH_NORM_NAMES];
+  if (slidingWindow.value !== undefined || moe.description) {
+    // Model Zoo (like Gemma2 in transformers) slides the window on the even layers when only
+    // every other layer uses it (assumption: the Model Zoo source is not published layer by layer).
+    description.layerPatterns = Array.from({ length: layers.value }, (_, i) => ({
+      attention: slidingWindow.value !== undefined && (everyOther.value !== true || i % 2 === 0) ? ('sliding' as const) : ('global' as const),
+      mlp: moe.description ? ('moe' as const) : ('dense' as const),
+    }));
+    if (slidingWindow.value !== undefined) description.slidingWindow = slidingWindow.value;
+  }
   return { model: description, maxPositionEmbeddings };
 }
 

@@ -33,6 +33,7 @@ const BASE = `trainer:
     precision:
       enabled: true
       fp16_type: cbfloat16
+      loss_scaling_factor: dynamic
     loop:
       max_steps: 1000
     callbacks:
