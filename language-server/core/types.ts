@@ -253,6 +253,8 @@ export interface LayerStructure {
   tensors: WeightTensor[];
   parameters: bigint;
   activeParameters: bigint;
+  /** A decoder layer's kind: global or sliding-window attention, dense or MoE MLP. */
+  pattern?: LayerPattern;
 }
 
 export interface ModelStructure {

@@ -219,7 +219,9 @@ export function buildModelStructure(model: ModelDescription): ModelStructure {
   layers.push(layer(0, 'embedding', 'embedding', embedding));
   const numLayers = Math.max(0, Math.trunc(model.numLayers));
   for (let i = 0; i < numLayers; i++) {
-    layers.push(layer(i + 1, 'decoder', decoderName(model, i), decoderTensors(model, i)));
+    const decoder = layer(i + 1, 'decoder', decoderName(model, i), decoderTensors(model, i));
+    decoder.pattern = layerPatternOf(model, i);
+    layers.push(decoder);
   }
   layers.push(layer(numLayers + 1, 'head', 'final norm + LM head', headTensors(model)));
 

@@ -64,6 +64,8 @@ export interface ActivationShape {
   /** Present for an MoE layer. */
   moe?: MoeShape;
   mla?: MlaDescription;
+  /** Keys a query can see: the sliding window when the layer has one, else the sequence. */
+  attentionSpan?: number;
 }
 
 export type TermKind = 'first-principles' | 'implementation' | 'scores' | 'dropout';
@@ -109,7 +111,8 @@ export function activationTerms(shape: ActivationShape): ActivationTerm[] {
   const e = positive(shape.elementBytes, 2);
   const h = positive(shape.hiddenSize);
   const a = positive(shape.numHeads, 1);
-  const s = positive(shape.sequenceLength);
+  // Scores are only kept for the keys a query sees (the window of a sliding-window layer).
+  const s = Math.min(positive(shape.sequenceLength), positive(shape.attentionSpan ?? shape.sequenceLength));
   const w = attentionWidths(shape);
   const mixed = e < FP32_BYTES;
   const terms: ActivationTerm[] = [];
@@ -317,5 +320,11 @@ export function activationShapeFor(
         }
       : undefined,
     mla: model.mla,
+    attentionSpan: layer ? layerWindowSpan(layer, model, sequenceLength) : undefined,
   };
+}
+
+function layerWindowSpan(layer: LayerStructure, model: ModelDescription, sequenceLength: number): number | undefined {
+  const window = layer.pattern?.attention === 'sliding' ? model.slidingWindow : undefined;
+  return window !== undefined && window > 0 && window < sequenceLength ? window : undefined;
 }

@@ -67,7 +67,8 @@ function positive(value: number): number {
 }
 
 function tensorSignature(layer: LayerStructure): string {
-  let text = layer.kind;
+  // Sliding and global layers with the same tensors still differ in attention work.
+  let text = `${layer.kind}:${layer.pattern?.attention ?? ''}`;
   for (const t of layer.tensors) text += `|${t.name}:${t.shape.join('x')}:${t.copies}:${t.activeCopies}:${t.tiedTo ?? ''}`;
   return text;
 }

@@ -116,6 +116,21 @@ function positiveInt(value: number): number {
 const EMBEDDING_TABLES = new Set(['embed_tokens', 'embed_positions']);
 
 /**
+ * Keys one query attends to on average over a causal sequence of `s` tokens: s/2 for global
+ * attention (the convention of the FLOP count below); with a sliding window of `w` < s tokens,
+ * token i sees min(i, w) keys, (w(w+1)/2 + (s-w)w) / s on average (exact sum, no assumption).
+ */
+export function attendedKeys(s: number, window?: number): number {
+  if (window === undefined || !(window > 0) || window >= s) return s / 2;
+  return (window * (window + 1) / 2 + (s - window) * window) / s;
+}
+
+/** The window a decoder layer attends through, undefined for global attention. */
+export function layerWindow(layer: LayerStructure, model: ModelDescription): number | undefined {
+  return layer.pattern?.attention === 'sliding' && model.slidingWindow !== undefined && model.slidingWindow > 0 ? model.slidingWindow : undefined;
+}
+
+/**
  * The matmuls of a layer in forward order. Vectors (norms, biases) are not matmuls and are left
  * out. Attention adds its two products with a causal mask: per token, QK^T and AV each cost
  * 2 x (s/2) x heads x head_dim on average.
@@ -151,12 +166,14 @@ export function layerWork(layer: LayerStructure, model: ModelDescription, sequen
     const a = Math.max(1, positiveInt(model.numHeads));
     const qk = model.mla ? model.mla.qkNopeHeadDim + model.mla.qkRopeHeadDim : model.headDim;
     const v = model.mla ? model.mla.vHeadDim : model.headDim;
-    const flops = s * a * (positiveInt(qk) + positiveInt(v));
+    // QK^T and AV: 2 FLOPs per multiply-add, over the keys each query attends to.
+    const window = layerWindow(layer, model);
+    const flops = 2 * attendedKeys(s, window) * a * (positiveInt(qk) + positiveInt(v));
     work.splice(attentionAt, 0, {
-      label: 'attention (scores, values)',
+      label: window !== undefined ? `attention (scores, values; window ${window})` : 'attention (scores, values)',
       kind: 'attention',
       rows: s,
-      cols: s,
+      cols: window !== undefined ? Math.min(s, window) : s,
       copies: 1,
       activeCopies: 1,
       flopsPerToken: flops,
