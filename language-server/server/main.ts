@@ -33,6 +33,7 @@ import type { Analysis } from '../core/analyze';
 import { formatReport } from '../core/format/reportText';
 import { clusterFileDiagnostics } from '../services/clusterFile';
 import { codeLenses } from '../services/codeLens';
+import { CONVERT_TO_MODELZOO_KIND, convertToModelZooAction } from '../services/convertAction';
 import { completions } from '../services/completion';
 import { hover } from '../services/hover';
 import { inlayHints } from '../services/inlayHints';
@@ -87,7 +88,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       hoverProvider: true,
       completionProvider: { triggerCharacters: [':', ' '], resolveProvider: false },
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CONVERT_TO_MODELZOO_KIND] },
       codeLensProvider: { resolveProvider: false },
       inlayHintProvider: true,
     },
@@ -205,7 +206,10 @@ connection.onCompletion((params) =>
 );
 
 connection.onCodeAction((params) =>
-  guard('code actions', [], () => quickFixes(params.textDocument.uri, params.context.diagnostics)),
+  guard('code actions', [], () => [
+    ...quickFixes(params.textDocument.uri, params.context.diagnostics),
+    ...convertToModelZooAction(params.textDocument.uri, workspace.analysisOf(params.textDocument.uri)),
+  ]),
 );
 
 connection.onCodeLens((params) =>
