@@ -48,7 +48,7 @@ describe('architecture table over the protocol', function () {
     assert.equal(create.kind, 'create');
     assert.equal(create.options?.overwrite, false);
     assert.equal(create.uri, CONFIG_URI.replace(/config\.json$/, 'params_gemma2_from_hf.yaml'));
-    const yaml = edit.edits[0]!.newText;
+    const yaml = (edit.edits[0] as { newText: string }).newText;
     await client.open(create.uri, 'yaml', yaml);
     const back = await client.waitForResult(create.uri);
     assert.equal(back.report?.format, 'modelzoo-trainer');
