@@ -16,7 +16,6 @@ export const DIAGNOSTIC_CODES = [
   'out-of-range',
   'invalid-value',
   'not-modelled',
-  'assumed-architecture',
   'unsupported-model-type',
   'approximate-reading',
   'cbfloat16-loss-scaling',

@@ -133,7 +133,7 @@ export function readHfConfig(ctx: ReadContext, root: SourceMap, options: HfReadO
       familyRange,
     );
   }
-  const model = readModel(ctx, root, found.type, found.spec, family, blockRange);
+  const model = readModel(ctx, root, found.type, found.spec, family, blockRange, approximation !== undefined);
   if (model && approximation) model.approximation = approximation;
   return { model, training: model ? defaultTraining(ctx, root, model) : undefined };
 }
@@ -176,9 +176,19 @@ function stringList(scope: Scope, key: string): string[] | undefined {
   return node.items.map((item) => (item.kind === 'scalar' ? String(item.value) : ''));
 }
 
-function readModel(ctx: ReadContext, root: SourceMap, type: string, spec: ArchitectureSpec, family: string, blockRange: Range): ModelDescription | undefined {
+function readModel(
+  ctx: ReadContext,
+  root: SourceMap,
+  type: string,
+  spec: ArchitectureSpec,
+  family: string,
+  blockRange: Range,
+  approximate: boolean,
+): ModelDescription | undefined {
   const errorsBefore = ctx.diagnostics.filter((d) => d.severity === 'error').length;
-  const textConfig = spec.textConfig ? valueOf(root, 'text_config') : undefined;
+  // Multimodal wrappers keep the decoder under text_config; an approximate reading of an unknown
+  // wrapper reads its language model there too.
+  const textConfig = spec.textConfig || approximate ? valueOf(root, 'text_config') : undefined;
   const scope: Scope = textConfig?.kind === 'map' ? { node: textConfig, path: ['text_config'] } : { node: root, path: [] };
   const keys = spec.keys ?? {};
   const hidden = pickInteger(ctx, scope, keys.hidden ?? ['hidden_size', 'n_embd', 'n_embed'], { max: LIMITS.hiddenSize, field: 'model.hiddenSize' });
