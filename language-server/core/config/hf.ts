@@ -133,6 +133,18 @@ export function readHfConfig(ctx: ReadContext, root: SourceMap, options: HfReadO
       familyRange,
     );
   }
+  // ChatGLM-6B's first generation shares the model_type but not the architecture (GLU with
+  // biases, 2-D positions, inner_hidden_size): not in the table.
+  if (found.type === 'chatglm' && entryOf(root, 'inner_hidden_size') && !entryOf(root, 'ffn_hidden_size')) {
+    ctx.report(
+      'warning',
+      'unsupported-model-type',
+      `This is a first-generation ChatGLM-6B config (inner_hidden_size, no ffn_hidden_size), which WaferScope does not model: no parameter count and no verdict. ` +
+        `Supported: ${SUPPORTED_MODEL_TYPES.join(', ')} (chatglm means ChatGLM2/3 and GLM-4 chat).`,
+      familyRange,
+    );
+    return { unmodelledFamily: family };
+  }
   const model = readModel(ctx, root, found.type, found.spec, family, blockRange, approximation !== undefined);
   if (model && approximation) model.approximation = approximation;
   return { model, training: model ? defaultTraining(ctx, root, model) : undefined };
@@ -229,10 +241,12 @@ function readModel(
     }
   } else if (kvSpec.kind === 'falcon') {
     const newArchitecture = ctx.boolean(scope.node, scope.path, 'new_decoder_architecture', 'model.normsPerLayer');
-    if (newArchitecture.value === true) {
+    // The original Falcon-40B remote code (model_type RefinedWeb) is the new decoder architecture
+    // with its key/value heads in n_head_kv; RefinedWebModel (7B) is the old one.
+    if (newArchitecture.value ?? family === 'refinedweb') {
       // FalconConfig: num_kv_heads defaults to num_attention_heads; ln_attn and ln_mlp unless
       // num_ln_in_parallel_attn says one (Falcon2-11B).
-      const kvField = pickInteger(ctx, scope, ['num_kv_heads'], { max: LIMITS.numHeads, field: 'model.numKvHeads' });
+      const kvField = pickInteger(ctx, scope, ['num_kv_heads', 'n_head_kv'], { max: LIMITS.numHeads, field: 'model.numKvHeads' });
       kv = kvField.value !== undefined || kvField.bad ? kvField : heads;
       const norms = pickInteger(ctx, scope, ['num_ln_in_parallel_attn'], { max: 2, field: 'model.normsPerLayer' }).value ?? 2;
       falconNames = norms === 2 ? ['ln_attn', 'ln_mlp'] : ['input_layernorm'];

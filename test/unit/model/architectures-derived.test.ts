@@ -196,6 +196,21 @@ describe('architecture table: hand-derived counts for types without a fixture', 
     assert.deepEqual(dense.shape, [64, 256]);
   });
 
+  it('falcon (Falcon-40B): the RefinedWeb remote-code config and the transformers one agree, 41,303,293,952', () => {
+    // Per layer: fused QKV 8192 x (8192 + 2 x 8 x 64) 75,497,472 + dense 8192^2 67,108,864 + MLP
+    // 2 x 8192 x 32768 536,870,912 + ln_attn and ln_mlp 32,768 = 679,510,016; x60 = 40,770,600,960;
+    // embedding 65024 x 8192 532,676,608 (tied); ln_f 16,384.
+    const shape = { hidden_size: 8192, n_layer: 60, n_head: 128, vocab_size: 65024, parallel_attn: true, bias: false };
+    assert.equal(total({ ...shape, model_type: 'RefinedWeb', n_head_kv: 8 }), 41_303_293_952n);
+    assert.equal(total({ ...shape, model_type: 'falcon', new_decoder_architecture: true, num_kv_heads: 8 }), 41_303_293_952n);
+  });
+
+  it('chatglm: the first-generation ChatGLM-6B layout is not read as ChatGLM2/3', () => {
+    const doc = hf({ model_type: 'chatglm', hidden_size: 4096, num_layers: 28, num_attention_heads: 32, inner_hidden_size: 16384, vocab_size: 130528 });
+    assert.equal(doc.model, undefined);
+    assert.match(doc.diagnostics.find((d) => d.code === 'unsupported-model-type')!.message, /first-generation ChatGLM-6B/);
+  });
+
   it('unknown types are never counted, decoder-shaped or not', () => {
     const doc = hf({ model_type: 'minimax', hidden_size: 6144, num_hidden_layers: 80, num_attention_heads: 64, intermediate_size: 9216, vocab_size: 200064 });
     assert.equal(doc.model, undefined);
