@@ -231,7 +231,13 @@ function readModel(
   let falconNames: string[] | undefined;
   if (kvSpec.kind === 'keys') {
     const kvField = pickInteger(ctx, scope, kvSpec.keys, { max: LIMITS.numHeads, field: 'model.numKvHeads' });
-    kv = kvField.value !== undefined || kvField.bad ? kvField : heads;
+    // Absent: the class default (MistralConfig 8, ...); null or no class default: the query heads.
+    const absent = kvSpec.keys.every((key) => entryOf(scope.node, key) === undefined);
+    kv = kvField.value !== undefined || kvField.bad
+      ? kvField
+      : absent && kvSpec.default !== undefined
+        ? { value: kvSpec.default, path: [...scope.path, kvSpec.keys[0]!], bad: false }
+        : heads;
   } else if (kvSpec.kind === 'multi-query-flag') {
     if (flagValue(ctx, scope, { key: kvSpec.flag, default: kvSpec.default }, 'model.numKvHeads')) kv = { value: 1, path: [kvSpec.flag], bad: false };
   } else if (kvSpec.kind === 'groups-flag') {

@@ -17,7 +17,7 @@ function attention(spec: ArchitectureSpec): string {
   else if (spec.kvHeads.kind === 'multi-query-flag') parts.push(`MQA (\`${spec.kvHeads.flag}\`)`);
   else if (spec.kvHeads.kind === 'falcon') parts.push('MQA / GQA (`new_decoder_architecture`, `num_kv_heads`)');
   else if (spec.kvHeads.kind === 'groups-flag') parts.push(`GQA (\`${spec.kvHeads.groups}\`)`);
-  else parts.push('GQA');
+  else parts.push(spec.kvHeads.default !== undefined ? `GQA (kv default ${spec.kvHeads.default})` : 'GQA');
   if (spec.attention.fused) parts.push('fused QKV');
   const qkv = flag(spec.attention.qkvBias, 'QKV bias');
   const out = flag(spec.attention.outBias, 'out bias');

@@ -20,8 +20,11 @@ export interface IntegerKey {
 }
 
 export type KvHeadsSpec =
-  /** num_key_value_heads (or the names given), defaulting to the query heads. */
-  | { kind: 'keys'; keys: string[] }
+  /**
+   * num_key_value_heads (or the names given). Absent: the configuration class's default when it
+   * has a number there (MistralConfig: 8), else the query heads; null: the query heads.
+   */
+  | { kind: 'keys'; keys: string[]; default?: number }
   /** Plain multi-head attention: as many key/value heads as query heads. */
   | { kind: 'mha' }
   /** One shared key/value head when the flag is set (GPT-BigCode `multi_query`). */
@@ -137,6 +140,8 @@ const rms = (names: string[]): NormSpec => ({ variant: 'rmsnorm', names });
 const LLAMA_NORMS = ['input_layernorm', 'post_attention_layernorm'];
 const GEMMA2_NORMS = ['input_layernorm', 'post_attention_layernorm', 'pre_feedforward_layernorm', 'post_feedforward_layernorm'];
 const GQA: KvHeadsSpec = { kind: 'keys', keys: ['num_key_value_heads'] };
+/** GQA whose configuration class defaults num_key_value_heads to a number. */
+const gqaDefault = (heads: number): KvHeadsSpec => ({ kind: 'keys', keys: ['num_key_value_heads'], default: heads });
 const attentionBias: Flag = { key: 'attention_bias', default: false };
 const GPT2_KEYS: ArchitectureSpec['keys'] = {
   hidden: ['n_embd', 'hidden_size'],
@@ -160,6 +165,7 @@ const llama: ArchitectureSpec = {
 const mistral: ArchitectureSpec = {
   ...llama,
   definition: 'MistralForCausalLM',
+  kvHeads: gqaDefault(8),
   defaults: { tied: false, positions: 4096 * 32 },
   attention: { fused: false, qkvBias: false, outBias: false },
   mlp: { kind: 'gated', bias: false },
@@ -169,6 +175,7 @@ const mistral: ArchitectureSpec = {
 const qwen2: ArchitectureSpec = {
   ...mistral,
   definition: 'Qwen2ForCausalLM',
+  kvHeads: gqaDefault(32),
   defaults: { tied: false, positions: 32_768 },
   attention: { fused: false, qkvBias: true, outBias: false },
   sliding: { window: 'sliding_window', defaultWindow: 4096, pattern: 'qwen' },
@@ -177,6 +184,7 @@ const qwen2: ArchitectureSpec = {
 const qwen3: ArchitectureSpec = {
   ...qwen2,
   definition: 'Qwen3ForCausalLM',
+  kvHeads: gqaDefault(8),
   defaults: { tied: false, positions: 32_768, headDim: 128 },
   attention: { fused: false, qkvBias: attentionBias, outBias: attentionBias, qkNorm: { width: 'per-head', variant: 'rmsnorm' } },
 };
@@ -184,6 +192,7 @@ const qwen3: ArchitectureSpec = {
 const gemma: ArchitectureSpec = {
   ...llama,
   definition: 'GemmaForCausalLM',
+  kvHeads: gqaDefault(16),
   defaults: { tied: true, positions: 8192, headDim: 256 },
   mlp: { kind: 'gated', bias: false },
 };
@@ -191,6 +200,7 @@ const gemma: ArchitectureSpec = {
 const gemma2: ArchitectureSpec = {
   ...gemma,
   definition: 'Gemma2ForCausalLM',
+  kvHeads: gqaDefault(8),
   norm: rms(GEMMA2_NORMS),
   sliding: { window: 'sliding_window', defaultWindow: 4096, pattern: 'even' },
 };
@@ -198,6 +208,7 @@ const gemma2: ArchitectureSpec = {
 const gemma3Text: ArchitectureSpec = {
   ...gemma2,
   definition: 'Gemma3ForCausalLM',
+  kvHeads: gqaDefault(4),
   defaults: { tied: true, positions: 131_072, headDim: 256 },
   attention: { fused: false, qkvBias: attentionBias, outBias: attentionBias, qkNorm: { width: 'per-head', variant: 'rmsnorm' } },
   sliding: { window: 'sliding_window', defaultWindow: 4096, pattern: { everyKey: 'sliding_window_pattern', default: 6 } },
@@ -258,12 +269,14 @@ export const ARCHITECTURES: Record<string, ArchitectureSpec> = {
   mixtral: {
     ...mistral,
     definition: 'MixtralForCausalLM',
+    kvHeads: gqaDefault(8),
     moe: everyLayerExperts('num_local_experts', 8, 2),
   },
   qwen2,
   qwen2_moe: {
     ...qwen2,
     definition: 'Qwen2MoeForCausalLM',
+    kvHeads: gqaDefault(16),
     attention: { fused: false, qkvBias: { key: 'qkv_bias', default: true }, outBias: false },
     moe: {
       ...qwenMoeBase,
@@ -277,6 +290,7 @@ export const ARCHITECTURES: Record<string, ArchitectureSpec> = {
   qwen3_moe: {
     ...qwen3,
     definition: 'Qwen3MoeForCausalLM',
+    kvHeads: gqaDefault(4),
     moe: {
       ...qwenMoeBase,
       experts: { keys: ['num_experts'], default: 128 },
@@ -308,12 +322,14 @@ export const ARCHITECTURES: Record<string, ArchitectureSpec> = {
   phi3: {
     ...mistral,
     definition: 'Phi3ForCausalLM',
+    kvHeads: GQA,
     defaults: { tied: false, positions: 4096 },
     attention: { fused: true, qkvBias: false, outBias: false },
   },
   phimoe: {
     ...mistral,
     definition: 'PhimoeForCausalLM',
+    kvHeads: gqaDefault(8),
     attention: { fused: false, qkvBias: attentionBias, outBias: attentionBias },
     norm: { variant: 'layernorm', names: LLAMA_NORMS },
     lmHeadBias: { key: 'lm_head_bias', default: false },
@@ -354,7 +370,7 @@ export const ARCHITECTURES: Record<string, ArchitectureSpec> = {
     definition: 'Starcoder2ForCausalLM',
     architecture: 'gpt',
     defaults: { tied: true, positions: 4096 },
-    kvHeads: GQA,
+    kvHeads: gqaDefault(2),
     attention: { fused: false, qkvBias: { key: 'use_bias', default: true }, outBias: { key: 'use_bias', default: true } },
     norm: { variant: 'layernorm', names: LLAMA_NORMS },
     mlp: { kind: 'plain', bias: { key: 'use_bias', default: true } },
@@ -482,6 +498,7 @@ export const ARCHITECTURES: Record<string, ArchitectureSpec> = {
   glm4: {
     ...llama,
     definition: 'Glm4ForCausalLM',
+    kvHeads: gqaDefault(2),
     defaults: { tied: false, positions: 131_072, headDim: 128 },
     attention: { fused: false, qkvBias: { key: 'attention_bias', default: true }, outBias: false },
     norm: rms(['input_layernorm', 'post_self_attn_layernorm', 'post_attention_layernorm', 'post_mlp_layernorm']),
@@ -521,6 +538,7 @@ export const ARCHITECTURES: Record<string, ArchitectureSpec> = {
   gpt_oss: {
     ...llama,
     definition: 'GptOssForCausalLM',
+    kvHeads: gqaDefault(8),
     defaults: { tied: false, positions: 131_072, headDim: 64 },
     attention: { fused: false, qkvBias: { key: 'attention_bias', default: true }, outBias: { key: 'attention_bias', default: true }, sinks: true },
     mlp: { kind: 'gated', bias: false },
@@ -537,6 +555,7 @@ export const ARCHITECTURES: Record<string, ArchitectureSpec> = {
   llama4_text: {
     ...llama,
     definition: 'Llama4ForCausalLM',
+    kvHeads: gqaDefault(8),
     defaults: { tied: false, positions: 4096 * 32, headDim: 128 },
     mlp: { kind: 'gated', bias: false },
     moe: {

@@ -44,7 +44,7 @@ describe('architecture table: hand-derived counts for types without a fixture', 
 
   it('qwen2_moe: mlp_only_layers and decoder_sparse_step make dense layers', () => {
     const base = {
-      model_type: 'qwen2_moe', hidden_size: 64, num_hidden_layers: 4, num_attention_heads: 4, intermediate_size: 128,
+      model_type: 'qwen2_moe', hidden_size: 64, num_hidden_layers: 4, num_attention_heads: 4, num_key_value_heads: 4, intermediate_size: 128,
       moe_intermediate_size: 32, shared_expert_intermediate_size: 0, num_experts: 4, num_experts_per_tok: 2, vocab_size: 100,
     };
     const doc = hf({ ...base, decoder_sparse_step: 2, mlp_only_layers: [3] });
@@ -209,6 +209,14 @@ describe('architecture table: hand-derived counts for types without a fixture', 
     const doc = hf({ model_type: 'chatglm', hidden_size: 4096, num_layers: 28, num_attention_heads: 32, inner_hidden_size: 16384, vocab_size: 130528 });
     assert.equal(doc.model, undefined);
     assert.match(doc.diagnostics.find((d) => d.code === 'unsupported-model-type')!.message, /first-generation ChatGLM-6B/);
+  });
+
+  it('num_key_value_heads: absent takes the configuration class default, null the query heads', () => {
+    const mistral = { model_type: 'mistral', hidden_size: 4096, num_hidden_layers: 32, num_attention_heads: 32, intermediate_size: 14336, vocab_size: 32000 };
+    assert.equal(hf(mistral).model!.numKvHeads, 8); // MistralConfig(num_key_value_heads=8)
+    assert.equal(hf({ ...mistral, num_key_value_heads: null }).model!.numKvHeads, 32);
+    assert.equal(hf({ ...mistral, model_type: 'llama' }).model!.numKvHeads, 32); // LlamaConfig: None -> heads
+    assert.equal(hf({ ...mistral, model_type: 'starcoder2' }).model!.numKvHeads, 2);
   });
 
   it('unknown types are never counted, decoder-shaped or not', () => {

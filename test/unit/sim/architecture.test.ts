@@ -64,7 +64,7 @@ describe('simulator follows the architecture', () => {
 
   it('shared experts always compute (Qwen2-MoE shape)', () => {
     const doc = readConfig('/m/config.json', JSON.stringify({
-      model_type: 'qwen2_moe', hidden_size: 64, num_hidden_layers: 1, num_attention_heads: 4, intermediate_size: 128,
+      model_type: 'qwen2_moe', hidden_size: 64, num_hidden_layers: 1, num_attention_heads: 4, num_key_value_heads: 4, intermediate_size: 128,
       moe_intermediate_size: 32, shared_expert_intermediate_size: 96, num_experts: 8, num_experts_per_tok: 2, vocab_size: 100,
     }));
     const structure = buildModelStructure(doc.model!);
