@@ -211,6 +211,26 @@ describe('architecture table: hand-derived counts for types without a fixture', 
     assert.match(doc.diagnostics.find((d) => d.code === 'unsupported-model-type')!.message, /first-generation ChatGLM-6B/);
   });
 
+  it('stablelm (StableLM-2-1.6B: LayerNorms with bias, QKV bias): 1,644,515,328', () => {
+    // Per layer: q,k,v with bias 3 x (2048^2 + 2048) 12,589,056 + o 4,194,304 + MLP 3 x 2048 x 5632
+    // 34,603,008 + 2 LayerNorms 8,192 = 51,394,560; x24 = 1,233,469,440; + 2 x 100352 x 2048
+    // 411,041,792 + final LayerNorm 4,096.
+    assert.equal(total({
+      model_type: 'stablelm', hidden_size: 2048, num_hidden_layers: 24, num_attention_heads: 32, num_key_value_heads: 32,
+      intermediate_size: 5632, vocab_size: 100352, use_qkv_bias: true, qk_layernorm: false, use_parallel_residual: false, tie_word_embeddings: false,
+    }), 1_644_515_328n);
+  });
+
+  it('exaone (EXAONE-3.0-7.8B, num_layers): 7,818,448,896', () => {
+    // Per layer: attention 2 x 4096^2 + 2 x 4096 x 1024 = 41,943,040 + MLP 3 x 4096 x 14336
+    // 176,160,768 + 2 RMSNorms 8,192 = 218,112,000; x32 = 6,979,584,000; + 2 x 102400 x 4096
+    // 838,860,800 + 4,096.
+    assert.equal(total({
+      model_type: 'exaone', hidden_size: 4096, num_layers: 32, num_attention_heads: 32, num_key_value_heads: 8,
+      intermediate_size: 14336, vocab_size: 102400, tie_word_embeddings: false,
+    }), 7_818_448_896n);
+  });
+
   it('num_key_value_heads: absent takes the configuration class default, null the query heads', () => {
     const mistral = { model_type: 'mistral', hidden_size: 4096, num_hidden_layers: 32, num_attention_heads: 32, intermediate_size: 14336, vocab_size: 32000 };
     assert.equal(hf(mistral).model!.numKvHeads, 8); // MistralConfig(num_key_value_heads=8)
