@@ -1,8 +1,8 @@
 /**
  * `waferscope`: the same answers as the editor, in a terminal or CI.
  *
- *   waferscope report <file> [--cluster <file>] [--systems N] [--json]
- *   waferscope sweep  <file> [--systems 1,2,4,...] [--cluster <file>] [--json]
+ *   waferscope report <file> [--cluster <file>] [--systems N] [--read-as type=supported,...] [--json]
+ *   waferscope sweep  <file> [--systems 1,2,4,...] [--cluster <file>] [--read-as ...] [--json]
  *
  * Exit codes: 0 no error diagnostics, 1 error diagnostics, 2 unreadable input or bad usage.
  */
@@ -14,13 +14,15 @@ import { formatReport, formatScaling } from '../core/format/reportText';
 import { sweep } from '../core/sim/simulate';
 
 const USAGE = `Usage:
-  waferscope report <file> [--cluster <file>] [--systems N] [--json]
-  waferscope sweep  <file> [--systems 1,2,4,...,2048] [--cluster <file>] [--json]
+  waferscope report <file> [--cluster <file>] [--systems N] [--read-as type=supported,...] [--json]
+  waferscope sweep  <file> [--systems 1,2,4,...,2048] [--cluster <file>] [--read-as ...] [--json]
 
 <file> is a Cerebras Model Zoo YAML (trainer or legacy layout), a Hugging Face config.json
 or a *.cluster.yaml. --cluster acts like the waferscope.cluster setting: a config's first-line
 "# waferscope: cluster=<path>" comment still wins. Without either, the embedded default cluster
-is used (one CS-3 with a 55 TB MemoryX).
+is used (one CS-3 with a 55 TB MemoryX). --read-as acts like the waferscope.readAs setting: a
+Hugging Face model_type outside the architecture table is read as a supported one, approximately
+(marked ≈); without it such a config gets no count.
 
 Exit codes: 0 no errors, 1 error diagnostics, 2 unreadable input or bad usage.`;
 
@@ -56,6 +58,18 @@ function parseSystems(text: string | undefined): number[] | undefined {
   return values;
 }
 
+/** `minimax=mixtral,foo=llama` -> { minimax: 'mixtral', foo: 'llama' }. */
+function parseReadAs(text: string | undefined): Record<string, string> | undefined {
+  if (text === undefined) return undefined;
+  const out: Record<string, string> = {};
+  for (const pair of text.split(',')) {
+    const [type, target, ...extra] = pair.split('=').map((part) => part.trim().toLowerCase());
+    if (!type || !target || extra.length) throw new UsageError(`--read-as takes type=supported pairs separated by commas (got "${text}")`);
+    out[type] = target;
+  }
+  return out;
+}
+
 function run(argv: string[]): number {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -63,6 +77,7 @@ function run(argv: string[]): number {
     options: {
       cluster: { type: 'string' },
       systems: { type: 'string' },
+      'read-as': { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', default: false },
@@ -96,6 +111,7 @@ function run(argv: string[]): number {
     },
     settingClusterPath: values.cluster ? resolve(values.cluster) : undefined,
     systems: command === 'report' ? systems?.[0] : undefined,
+    readAs: parseReadAs(values['read-as']),
   });
 
   if (command === 'report') {

@@ -4,6 +4,7 @@
  * creates a file beside the config.json that the server reads to the same count.
  */
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { CodeAction, CreateFile, TextDocumentEdit } from 'vscode-languageserver-protocol';
 import { LspTestClient, fileUri } from './lspClient';
@@ -54,5 +55,18 @@ describe('architecture table over the protocol', function () {
     assert.equal(back.report?.format, 'modelzoo-trainer');
     assert.equal(back.report?.model?.parameters, result.report?.model?.parameters);
     assert.equal(back.report?.model?.parameters, 2_614_341_888);
+  });
+
+  it('the CLI: no count for an unknown type, an approximate one with --read-as', () => {
+    const run = (...args: string[]) => spawnSync(process.execPath, ['dist/cli.js', 'report', 'test/data/unsupported/config.json', '--json', ...args], { encoding: 'utf8' });
+    const plain = JSON.parse(run().stdout);
+    assert.equal(plain.model, null);
+    assert.ok(plain.diagnostics.some((d: { code: string }) => d.code === 'unsupported-model-type'));
+    const approximate = JSON.parse(run('--read-as', 'newthing=llama').stdout);
+    assert.equal(approximate.model.approximation.readAs, 'llama');
+    // Llama shape by hand: per layer 2 x 2048^2 + 2 x 2048 x 512 + 3 x 2048 x 8192 + 2 x 2048 =
+    // 60,821,504; x16 = 973,144,064; tied embedding 128256 x 2048 = 262,668,288; final 2,048.
+    assert.equal(approximate.model.parameters, 1_235_814_400);
+    assert.equal(run('--read-as', 'newthing').status, 2);
   });
 });

@@ -116,7 +116,7 @@ export function readHfConfig(ctx: ReadContext, root: SourceMap, options: HfReadO
         'unsupported-model-type',
         `The '${family}' model type is not in WaferScope's architecture table, so it gets no parameter count and no verdict.${asked} ` +
           `Supported: ${SUPPORTED_MODEL_TYPES.join(', ')}. For an approximate reading, map it to the closest supported type ` +
-          `in the waferscope.readAs setting, e.g. "waferscope.readAs": { "${family}": "llama" }.`,
+          `in the waferscope.readAs setting, e.g. "waferscope.readAs": { "${family}": "llama" } (CLI: --read-as ${family}=llama).`,
         familyRange,
       );
       return { unmodelledFamily: family };
