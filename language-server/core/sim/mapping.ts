@@ -116,6 +116,17 @@ function positiveInt(value: number): number {
 const EMBEDDING_TABLES = new Set(['embed_tokens', 'embed_positions']);
 
 /**
+ * Tensors of a vision tower that rides in the embedding layer (Gemma 3). Assumption: planning is
+ * for text tokens; the tower's weights are held, streamed and updated like any other, but its
+ * compute runs per image patch, which a config.json does not size, so it adds no per-token work.
+ */
+const VISION_TOWER_PREFIXES = ['vision.', 'multi_modal_projector.'];
+
+function isVisionTower(name: string): boolean {
+  return VISION_TOWER_PREFIXES.some((prefix) => name.startsWith(prefix));
+}
+
+/**
  * Keys one query attends to on average over a causal sequence of `s` tokens: s/2 for global
  * attention (the convention of the FLOP count below); with a sliding window of `w` < s tokens,
  * token i sees min(i, w) keys, (w(w+1)/2 + (s-w)w) / s on average (exact sum, no assumption).
@@ -144,7 +155,7 @@ export function layerWork(layer: LayerStructure, model: ModelDescription, sequen
     const cols = positiveInt(tensor.shape[1]);
     const copies = Math.max(1, positiveInt(tensor.copies));
     const active = Math.min(copies, positiveInt(tensor.activeCopies));
-    if (layer.kind === 'embedding' && EMBEDDING_TABLES.has(tensor.name)) {
+    if (layer.kind === 'embedding' && (EMBEDDING_TABLES.has(tensor.name) || isVisionTower(tensor.name))) {
       work.push({ label: tensor.name, kind: 'lookup', rows, cols, copies, activeCopies: active, flopsPerToken: 0, elements: rows * cols * copies });
       continue;
     }

@@ -76,4 +76,18 @@ describe('simulator follows the architecture', () => {
     const router = 2 * 64 * 8;
     assert.equal(layer.forwardModelFlopsPerToken - layer.attentionFlopsPerToken, attention + experts + shared + router);
   });
+
+  it('Gemma 3: the vision tower is held and streamed with the embedding, but adds no per-token work', () => {
+    const doc = readConfig('/m/config.json', JSON.stringify({
+      model_type: 'gemma3',
+      text_config: { hidden_size: 256, num_hidden_layers: 2, num_attention_heads: 2, num_key_value_heads: 1, head_dim: 128, intermediate_size: 512, vocab_size: 1000 },
+      vision_config: { hidden_size: 64, intermediate_size: 128, num_hidden_layers: 2, image_size: 56, patch_size: 14 },
+    }));
+    const structure = buildModelStructure(doc.model!);
+    const prepared = prepareLayers(doc.model!, structure, { ...options, sequenceLength: 64 }, hw);
+    const embedding = prepared.layers[0]!;
+    assert.equal(embedding.weightBytes, 2 * Number(structure.layers[0]!.parameters));
+    assert.ok(structure.layers[0]!.tensors.some((t) => t.name.startsWith('vision.')));
+    assert.equal(embedding.forwardModelFlopsPerToken, 0);
+  });
 });
