@@ -211,6 +211,16 @@ describe('architecture table: hand-derived counts for types without a fixture', 
     assert.match(doc.diagnostics.find((d) => d.code === 'unsupported-model-type')!.message, /first-generation ChatGLM-6B/);
   });
 
+  it('gpt_neox (Pythia-12B, the issue\'s example read wrongly before): 11,846,072,320', () => {
+    // Per layer: fused QKV 5120 x 15360 + 15,360 = 78,658,560; dense 5120^2 + 5,120 = 26,219,520;
+    // MLP 2 x 5120 x 20480 + 20,480 + 5,120 = 209,740,800; 2 LayerNorms 20,480 -> 314,639,360;
+    // x36 = 11,327,016,960; untied embed_in + embed_out 2 x 50688 x 5120 = 519,045,120; final 10,240.
+    assert.equal(total({
+      model_type: 'gpt_neox', hidden_size: 5120, num_hidden_layers: 36, num_attention_heads: 40, intermediate_size: 20480,
+      vocab_size: 50688, use_parallel_residual: true, tie_word_embeddings: false,
+    }), 11_846_072_320n);
+  });
+
   it('stablelm (StableLM-2-1.6B: LayerNorms with bias, QKV bias): 1,644,515,328', () => {
     // Per layer: q,k,v with bias 3 x (2048^2 + 2048) 12,589,056 + o 4,194,304 + MLP 3 x 2048 x 5632
     // 34,603,008 + 2 LayerNorms 8,192 = 51,394,560; x24 = 1,233,469,440; + 2 x 100352 x 2048
