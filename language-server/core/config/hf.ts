@@ -274,11 +274,11 @@ function readModel(
   const qkvBias = flagValue(ctx, scope, spec.attention.qkvBias, 'model.bias.qkv');
   const bias: ModelDescription['bias'] = {
     qkv: qkvBias,
-    // ChatGLM's add_bias_linear also biases the QKV projection.
     attnOut: flagValue(ctx, scope, spec.attention.outBias, 'model.bias.attnOut'),
     mlp: flagValue(ctx, scope, spec.mlp.bias, 'model.bias.mlp'),
     lmHead: flagValue(ctx, scope, spec.lmHeadBias, 'model.bias.lmHead'),
   };
+  // ChatGLM: query_key_value has a bias when add_bias_linear or add_qkv_bias is set.
   if (type === 'chatglm' && bias.attnOut) bias.qkv = true;
   const qkNormSpec = spec.attention.qkNorm;
   const qkNorm = qkNormSpec && (qkNormSpec.when === undefined || flagValue(ctx, scope, qkNormSpec.when)) ? { width: qkNormSpec.width, variant: qkNormSpec.variant } : undefined;
