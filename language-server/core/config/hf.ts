@@ -306,6 +306,7 @@ function readModel(
       sharedCount = m.shared.count === 'one-if-width' ? (sharedWidth > 0 ? 1 : 0) : integerKey(ctx, scope, m.shared.count, { min: 0, max: LIMITS.numExperts, field: 'moe.numSharedExperts' }).value ?? 0;
     }
     if (m.denseFfn) denseFfn = integerKey(ctx, scope, m.denseFfn, { max: LIMITS.ffnSize, field: 'model.ffnSize' }).value;
+    const firstDense = m.firstDense ? integerKey(ctx, scope, m.firstDense, { min: 0, max: LIMITS.numLayers, field: 'moe.firstDenseLayers' }).value ?? 0 : 0;
     const expertsName = experts.field.name || m.experts.keys[0]!;
     moeBad = experts.field.bad || topK.field.bad ||
       !checkTopK(ctx, topK.field, { ...experts.field, value: experts.value }, { topK: topK.field.name || m.topK.keys[0]!, experts: expertsName }, blockRange);
@@ -316,7 +317,7 @@ function readModel(
         numSharedExperts: sharedCount,
         expertFfnSize: expertFfn.value,
         sharedExpertFfnSize: sharedWidth,
-        firstDenseLayers: 0,
+        firstDenseLayers: firstDense,
         routerBias: m.routerBias,
       };
       if (m.expertBias) moe.expertBias = true;

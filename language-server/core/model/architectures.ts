@@ -70,6 +70,8 @@ export interface MoeSpec {
   expertFfn: IntegerKey | 'ffn';
   /** Always-on shared experts: how many, how wide, and a sigmoid gate in front (Qwen2-MoE). */
   shared?: { count: IntegerKey | 'one-if-width'; ffn: IntegerKey | 'expert' | 'ffn'; gate?: boolean };
+  /** Leading dense layers (`first_k_dense_replace`) for the non-DeepSeek readers (GLM-4.5). */
+  firstDense?: IntegerKey;
   /** Width of the dense MLP of the non-MoE layers when it differs from `intermediate_size` (Llama 4). */
   denseFfn?: IntegerKey;
   /** The router Linear has a bias parameter (gpt-oss). */
@@ -466,6 +468,29 @@ export const ARCHITECTURES: Record<string, ArchitectureSpec> = {
   },
   deepseek_v3: deepseekV3,
   kimi_k2: { ...deepseekV3, definition: 'DeepseekV3ForCausalLM (Kimi K2 remote code)' },
+  glm4_moe: {
+    ...llama,
+    definition: 'Glm4MoeForCausalLM',
+    defaults: { tied: false, positions: 131_072, headDim: 128 },
+    kvHeads: gqaDefault(8),
+    attention: {
+      fused: false,
+      qkvBias: attentionBias,
+      outBias: false,
+      qkNorm: { width: 'per-head', variant: 'rmsnorm', when: { key: 'use_qk_norm', default: false } },
+    },
+    mlp: { kind: 'gated', bias: false },
+    moe: {
+      // Early releases named them num_experts; the router's e_score_correction_bias is a buffer.
+      experts: { keys: ['n_routed_experts', 'num_experts'], default: 128 },
+      topK: { keys: ['num_experts_per_tok'], default: 8 },
+      expertFfn: { keys: ['moe_intermediate_size'], default: 1408 },
+      shared: { count: { keys: ['n_shared_experts'], default: 1 }, ffn: 'expert' },
+      firstDense: { keys: ['first_k_dense_replace'], default: 1 },
+      routerBias: false,
+      layers: 'first-k-dense',
+    },
+  },
   internlm2: {
     ...llama,
     definition: 'InternLM2ForCausalLM (remote code)',

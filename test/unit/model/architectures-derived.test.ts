@@ -221,6 +221,21 @@ describe('architecture table: hand-derived counts for types without a fixture', 
     }), 11_846_072_320n);
   });
 
+  it('glm4_moe (GLM-4.5 without its MTP layer, which transformers does not build): 352,797,814,784', () => {
+    // Attention: q 5120 x 12288 + bias 12,288, k,v 2 x (5120 x 1024 + 1,024), o 12288 x 5120 (no bias)
+    // = 136,329,216; q/k norms 2 x 128; 2 norms 10,240 -> 136,339,712.
+    // Dense layers 0-2: + 3 x 5120 x 12288 188,743,680 = 325,083,392; x3 = 975,250,176.
+    // MoE layers: + router 5120 x 160 819,200 (its correction bias is a buffer) + experts 160 x 3 x
+    // 5120 x 1536 3,774,873,600 + shared 3 x 5120 x 1536 23,592,960 = 3,935,625,472; x89 = 350,270,667,008.
+    // + 2 x 151552 x 5120 1,551,892,480 + 5,120.
+    assert.equal(total({
+      model_type: 'glm4_moe', hidden_size: 5120, num_hidden_layers: 92, num_attention_heads: 96, num_key_value_heads: 8, head_dim: 128,
+      intermediate_size: 12288, moe_intermediate_size: 1536, n_routed_experts: 160, n_shared_experts: 1, num_experts_per_tok: 8,
+      first_k_dense_replace: 3, num_nextn_predict_layers: 1, attention_bias: true, use_qk_norm: true, partial_rotary_factor: 0.5,
+      vocab_size: 151552, tie_word_embeddings: false,
+    }), 352_797_814_784n);
+  });
+
   it('stablelm (StableLM-2-1.6B: LayerNorms with bias, QKV bias): 1,644,515,328', () => {
     // Per layer: q,k,v with bias 3 x (2048^2 + 2048) 12,589,056 + o 4,194,304 + MLP 3 x 2048 x 5632
     // 34,603,008 + 2 LayerNorms 8,192 = 51,394,560; x24 = 1,233,469,440; + 2 x 100352 x 2048
