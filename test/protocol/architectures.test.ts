@@ -41,7 +41,7 @@ describe('architecture table over the protocol', function () {
     const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri: CONFIG_URI },
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-      context: { diagnostics: [] },
+      context: { diagnostics: [], only: ['refactor'], triggerKind: 1 },
     });
     const convert = actions.find((a) => a.title.startsWith('Write as Model Zoo YAML'));
     assert.ok(convert?.edit?.documentChanges, JSON.stringify(actions.map((a) => a.title)));
