@@ -494,7 +494,8 @@ export const ARCHITECTURES: Record<string, ArchitectureSpec> = {
   internlm2: {
     ...llama,
     definition: 'InternLM2ForCausalLM (remote code)',
-    attention: { fused: true, qkvBias: { key: 'bias', default: false }, outBias: { key: 'bias', default: false } },
+    // InternLM2Config(bias=True): wqkv and wo carry biases unless the config says bias: false.
+    attention: { fused: true, qkvBias: { key: 'bias', default: true }, outBias: { key: 'bias', default: true } },
     norm: rms(['attention_norm', 'ffn_norm']),
     mlp: { kind: 'gated', bias: false },
   },

@@ -256,6 +256,12 @@ describe('architecture table: hand-derived counts for types without a fixture', 
     }), 7_818_448_896n);
   });
 
+  it('internlm2: bias defaults to true (InternLM2Config), the fixture says false', () => {
+    const shape = { model_type: 'internlm2', hidden_size: 64, num_hidden_layers: 1, num_attention_heads: 4, num_key_value_heads: 2, intermediate_size: 128, vocab_size: 100 };
+    // wqkv 64 x (64 + 2 x 32) gets 128 bias values, wo 64.
+    assert.equal(total(shape) - total({ ...shape, bias: false }), 192n);
+  });
+
   it('num_key_value_heads: absent takes the configuration class default, null the query heads', () => {
     const mistral = { model_type: 'mistral', hidden_size: 4096, num_hidden_layers: 32, num_attention_heads: 32, intermediate_size: 14336, vocab_size: 32000 };
     assert.equal(hf(mistral).model!.numKvHeads, 8); // MistralConfig(num_key_value_heads=8)
