@@ -3,15 +3,16 @@
  * simulator's findings into diagnostics on the keys that drive them. The CLI and the language
  * server both call this, so a diagnostic is the same wherever it is seen.
  */
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { batchProblems } from './config/checks';
 import { readConfig } from './config/read';
-import { resolveCluster } from './config/cluster';
+import { DEFAULT_CLUSTER, resolveCluster } from './config/cluster';
+import { newClusterFileText } from './format/clusterFile';
 import { buildModelStructure } from './model/structure';
 import { simulate, type SimulationInput, type Finding } from './sim/simulate';
 import type { ClusterSummary, ConstantUse, FitStatus, ModelSummary, Report } from './report';
 import { HF_TRAINING_ASSUMPTIONS } from './config/hf';
-import type { ClusterDescription, ConfigDocument, CoreDiagnostic, FixData, ModelStructure, Range } from './types';
+import type { ClusterDescription, ConfigDocument, CoreDiagnostic, FixData, ModelStructure, Range, RelatedLocation } from './types';
 import { lensSummary } from './format/summary';
 import { closestConstantName, overridableConstantNames, presetName, resolveHardware } from './sim/hardware';
 
@@ -84,7 +85,7 @@ export function analyze(file: string, text: string, options: AnalyzeOptions): An
   };
   const output = simulate(simulationInput);
   const clusterDocument = resolved.clusterDocument;
-  for (const finding of output.findings) diagnostics.push(findingToDiagnostic(finding, document, clusterDocument));
+  for (const finding of output.findings) diagnostics.push(findingToDiagnostic(finding, document, cluster, clusterDocument));
   // The reader checks the batch against num_csx when the config names it; otherwise the job runs
   // on the cluster's systems (or --systems), known only now.
   if (document.training.numCsx === undefined || options.systems !== undefined) {
@@ -172,23 +173,32 @@ function emptyCluster(): ClusterSummary {
 }
 
 /**
- * Places a simulator finding on the key that drives it. Cluster fields of another file land on the
- * model block here (the cluster file gets its own diagnostic when it is open), with a fix that edits
- * the cluster file.
+ * Places a simulator finding on the key that drives it, with the other driving keys as related
+ * information. A cluster field of another file lands on the first driving key written in this
+ * config (the cluster file gets its own diagnostic when it is open), with a fix that edits the
+ * cluster file.
  */
-function findingToDiagnostic(finding: Finding, document: ConfigDocument, clusterDocument?: ConfigDocument): CoreDiagnostic {
+function findingToDiagnostic(finding: Finding, document: ConfigDocument, cluster: ClusterDescription, clusterDocument?: ConfigDocument): CoreDiagnostic {
   const local = document.sources[finding.field];
-  const range = local?.keyRange ?? document.sources['model.block']?.keyRange ?? START;
+  const firstDriver = (finding.related ?? []).map((r) => document.sources[r.field]).find((source) => source);
+  const range = local?.keyRange ?? firstDriver?.keyRange ?? document.sources['model.block']?.keyRange ?? START;
   const diagnostic: CoreDiagnostic = { severity: finding.severity, code: finding.code, message: finding.message, range };
-  if (finding.fix) {
-    const fix = fixFor(finding.fix, document, clusterDocument);
-    if (fix) diagnostic.fixes = [fix];
+  const related: RelatedLocation[] = [];
+  for (const r of finding.related ?? []) {
+    const source = document.sources[r.field];
+    if (source && source.keyRange !== range) related.push({ range: source.keyRange, message: r.message });
   }
+  const remote = clusterDocument?.sources[finding.field];
+  if (!local && remote && clusterDocument) related.unshift({ file: clusterDocument.file, range: remote.valueRange, message: 'the cluster\'s value' });
+  if (related.length) diagnostic.related = related;
+  const fixes = (finding.fixes ?? []).map((fix) => fixFor(fix, document, clusterDocument)).filter((fix): fix is FixData => !!fix);
+  if (finding.code === 'memoryx-capacity' && cluster.origin.kind === 'default') fixes.push(...defaultClusterFixes(finding, document));
+  if (fixes.length) diagnostic.fixes = fixes;
   return diagnostic;
 }
 
 function fixFor(
-  fix: NonNullable<Finding['fix']>,
+  fix: NonNullable<Finding['fixes']>[number],
   document: ConfigDocument,
   clusterDocument?: ConfigDocument,
 ): FixData | undefined {
@@ -200,6 +210,31 @@ function fixFor(
     return { title: fix.title, edits: [{ file: clusterDocument.file, range: remote.valueRange, newText }] };
   }
   return undefined;
+}
+
+/**
+ * The embedded default cluster has no file to edit: offer to write a cluster file with the
+ * smallest tier that fits next to the config and name it on the first line (YAML only: a
+ * config.json takes no comment), or to pick another cluster.
+ */
+function defaultClusterFixes(finding: Finding, document: ConfigDocument): FixData[] {
+  const fixes: FixData[] = [];
+  const tier = finding.fixes?.find((f) => f.field === 'cluster.memoryxCapacity')?.value;
+  if (tier !== undefined && document.format !== 'hf-config') {
+    const base = basename(document.file).replace(/\.(ya?ml|json)$/i, '');
+    const name = `${base}.cluster.yaml`;
+    const file = join(dirname(document.file), name);
+    const text = newClusterFileText(`${base}-${String(tier).replace(/\s+/g, '')}`, DEFAULT_CLUSTER.system, DEFAULT_CLUSTER.systems, String(tier));
+    fixes.push({
+      title: `Create ${name} with a ${tier} MemoryX and use it`,
+      edits: [
+        { file, create: true, range: START, newText: text },
+        { range: START, newText: `# waferscope: cluster=${name}\n` },
+      ],
+    });
+  }
+  fixes.push({ title: 'Select another cluster…', edits: [], command: 'waferscope.selectCluster' });
+  return fixes;
 }
 
 /** A config.json describes a model, not a run: the training settings WaferScope assumes for it, shown as such. */

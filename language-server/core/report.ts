@@ -23,6 +23,8 @@ export interface ModelSummary {
   vocabSize: number;
   sequenceLength: number;
   experts?: { routed: number; topK: number; shared: number };
+  /** Set when the parameter count is approximate (issue 10); every surface then prints "≈" before it. */
+  approximation?: { readAs: string; reason: string };
 }
 
 export interface TrainingSummary {
@@ -85,24 +87,40 @@ export interface LayerMemory {
   workspaceBytes: number;
 }
 
+/**
+ * The wafer at the simulated micro-batch. The figure every surface shows is `peakBytes` (wafer
+ * occupancy, defined in sim/wafer.ts: the largest working set plus the checkpoints resident beside
+ * it when they live on the wafer) at `peakLayer`.
+ */
 export interface WaferResult {
   sramBytes: number;
-  /** Largest per-layer working set at the simulated micro-batch. */
+  /** Largest per-layer working set at the simulated micro-batch (checkpoints excluded). */
   perLayerPeakBytes: number;
   /** Activation bytes of one decoder layer at the simulated micro-batch. */
   activationBytesPerLayer: number;
   fits: boolean;
   microBatch: number;
-  /** Largest micro-batch whose working set fits in SRAM (0: not even 1 fits). */
+  /** Largest micro-batch whose working set fits in SRAM (0: not even 1 fits), divisor of the batch or not. */
   maxMicroBatch: number;
+  /**
+   * What `auto` picks, the quick fixes write and completion offers first: the fastest micro-batch
+   * that divides the per-system batch and keeps the headroom margin (0: none fits at all).
+   */
+  recommendedMicroBatch: number;
+  /** Largest micro-batch that divides the per-system batch and fits in SRAM, margin or not (0: none). */
+  largestFittingMicroBatch: number;
+  /** The headroom margin the warnings use, as a fraction (the `headroomWarning` setting). */
+  headroomTarget: number;
   largestLayer: { index: number; name: string; parameters: number; bytes: number };
   /** Layer-input checkpoints of all layers for one micro-batch, and where they live. */
   checkpoints: { bytes: number; location: 'wafer' | 'activation-servers' };
   layers: LayerMemory[];
-  /** Peak SRAM use: the largest working set plus the checkpoints when they are kept on the wafer. */
-  peakBytes?: number;
-  /** 1 - peakBytes / sramBytes. */
-  headroom?: number;
+  /** WAFER OCCUPANCY: peak SRAM use, the largest working set plus the checkpoints when they are kept on the wafer. */
+  peakBytes: number;
+  /** The layer where the occupancy peaks. */
+  peakLayer: { index: number; name: string };
+  /** 1 - peakBytes / sramBytes (negative: over capacity). */
+  headroom: number;
 }
 
 export type Bound = 'compute' | 'weight-streaming' | 'swarmx' | 'memoryx' | 'activation-io';
