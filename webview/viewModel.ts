@@ -29,12 +29,21 @@ import {
   formatBytes,
   formatCount,
   formatDuration,
-  formatFlops,
   formatInteger,
   formatPercent,
   formatSeconds,
   formatSpeedup,
 } from '../language-server/core/format/units';
+import {
+  bytesPair,
+  checkpointsText,
+  constantValueText as constantText,
+  exactParametersText,
+  largestLayerText,
+  memoryxText,
+  misfitReason,
+  waferOccupancyText,
+} from '../language-server/core/format/figures';
 
 export type HeatmapMetric = PanelState['metric'];
 
@@ -79,8 +88,13 @@ export function clampLayer(layer: number, layerCount: number): number {
   return Math.min(Math.floor(layer), Math.floor(layerCount) - 1);
 }
 
-/** The layer a new document opens on: its first decoder layer, else the first layer. */
+/**
+ * The layer a new document opens on: the one where the wafer occupancy peaks (the layer that
+ * decides the fit, over capacity or not), else its first decoder layer, else the first layer.
+ */
 export function defaultLayer(report: Report | null | undefined): number {
+  const peak = report?.wafer?.peakLayer?.index;
+  if (typeof peak === 'number' && peak >= 0 && peak < (report?.wafer?.layers.length ?? 0)) return peak;
   const index = report?.wafer?.layers.findIndex((layer) => layer.name.startsWith('decoder')) ?? -1;
   return index >= 0 ? index : 0;
 }
@@ -291,6 +305,10 @@ export function decodeHeatmap(payload: HeatmapPayload): DecodeResult {
 
 /** Full scale of the quantised values in the payload. */
 export const OCCUPANCY_FULL_SCALE = 65535;
+/** The encoder's reserved value for a PE that needs more than its SRAM (mapping.ts `encodeHeatmap`). */
+export const OCCUPANCY_OVER_CAPACITY = 65535;
+/** Over capacity gets a colour of its own, outside viridis (which ends in yellow): a full PE and an overflowing one never look alike. */
+export const OVER_CAPACITY_COLOUR = '#ff2d6f';
 export const UTILIZATION_FULL_SCALE = 255;
 
 /**
@@ -420,6 +438,7 @@ export function paintCells(
   lut: Uint32Array,
   idle: number,
   pixels: Uint32Array,
+  over: number = packColour(OVER_CAPACITY_COLOUR),
 ): void {
   const n = Math.min(pixels.length, data.width * data.height);
   if (metric === 'compute') {
@@ -433,7 +452,7 @@ export function paintCells(
     const shift = 16 - OCCUPANCY_LUT_BITS;
     for (let i = 0; i < n; i++) {
       const v = values[i];
-      pixels[i] = v === 0 ? idle : lut[v >> shift];
+      pixels[i] = v === 0 ? idle : v === OCCUPANCY_OVER_CAPACITY ? over : lut[v >> shift];
     }
   }
 }
@@ -659,14 +678,19 @@ export function peDetails(
   return { x, y, layerName: payload.layerName, sramUsedBytes, sramPerPeBytes: payload.sramPerPeBytes, utilization, hit, lines };
 }
 
-/** The heatmap's one-line summary. */
-export function heatmapSummaryText(summary: HeatmapPayload['summary']): string {
+/**
+ * The heatmap's one-line summary. The SRAM figure is the report's (what the wafer holds while this
+ * layer runs, against the wafer's SRAM), so the peak layer reads exactly as the header and memory tab.
+ */
+export function heatmapSummaryText(summary: HeatmapPayload['summary'], layer?: LayerMemory, sramBytes?: number): string {
   const busy = `PEs busy ${formatInteger(summary.busyPes)} of ${formatInteger(summary.totalPes)} (${formatPercent(
     summary.totalPes > 0 ? summary.busyPes / summary.totalPes : 0,
   )})`;
-  const sram = `SRAM used ${formatBytes(summary.sramUsedBytes)} of ${formatBytes(summary.sramTotalBytes)} (${formatPercent(
-    summary.sramTotalBytes > 0 ? summary.sramUsedBytes / summary.sramTotalBytes : 0,
-  )})`;
+  const sram = layer && sramBytes
+    ? `SRAM ${bytesPair(layer.residentBytes, sramBytes)} (${formatPercent(layer.residentBytes / sramBytes)})${layer.residentBytes > sramBytes ? ' over capacity' : ''}`
+    : `SRAM used ${formatBytes(summary.sramUsedBytes)} of ${formatBytes(summary.sramTotalBytes)} (${formatPercent(
+        summary.sramTotalBytes > 0 ? summary.sramUsedBytes / summary.sramTotalBytes : 0,
+      )})`;
   const idle = `idle area ${formatPercent(summary.idleFraction)}`;
   return `${busy} · ${sram} · ${idle}`;
 }
@@ -954,9 +978,10 @@ export function summaryRows(report: Report, timeline?: TimelineResult, systems?:
       'Model',
       'Parameters',
       m.activeParameters && m.activeParameters !== m.parameters
-        ? `${formatInteger(m.parameters)} (${formatCount(m.parameters)}), ${formatCount(m.activeParameters)} active`
-        : `${formatInteger(m.parameters)} (${formatCount(m.parameters)})`,
+        ? `${exactParametersText(m)}, ${m.approximation ? '≈' : ''}${formatCount(m.activeParameters)} active`
+        : exactParametersText(m),
     );
+    if (m.approximation) add('Model', 'Approximation', `${m.approximation.readAs}: ${m.approximation.reason}`);
     add(
       'Model',
       'Shape',
@@ -987,7 +1012,7 @@ export function summaryRows(report: Report, timeline?: TimelineResult, systems?:
   }
   const mx = report.memoryx;
   if (mx) {
-    add('MemoryX', 'Required', `${formatBytes(mx.requiredBytes)} (${mx.bytesPerParameter.toFixed(1)} bytes/parameter)`);
+    add('MemoryX', 'Required', `${memoryxText(mx)}, ${mx.bytesPerParameter.toFixed(1)} bytes/parameter`, !mx.fits);
     add('MemoryX', 'Capacity', formatBytes(mx.capacityBytes));
     add('MemoryX', 'Fits', mx.fits ? 'yes' : 'no', !mx.fits);
     add(
@@ -999,23 +1024,28 @@ export function summaryRows(report: Report, timeline?: TimelineResult, systems?:
   }
   const w = report.wafer;
   if (w) {
-    add('Wafer', 'Per-layer peak', `${formatBytes(w.perLayerPeakBytes)} (${w.largestLayer.name})`, !w.fits);
-    add('Wafer', 'SRAM', formatBytes(w.sramBytes));
-    if (w.peakBytes !== undefined) {
-      const headroom = w.headroom ?? (w.sramBytes > 0 ? 1 - w.peakBytes / w.sramBytes : 0);
-      add('Wafer', 'Peak SRAM use (with checkpoints on the wafer)', `${formatBytes(w.peakBytes)} (headroom ${formatPercent(headroom)})`, w.peakBytes > w.sramBytes);
-    }
+    add('Wafer', 'Occupancy', waferOccupancyText(w), !w.fits || w.headroom < w.headroomTarget);
+    add('Wafer', 'Peak layer', w.peakLayer.name);
     add('Wafer', 'Fits', w.fits ? 'yes' : 'no', !w.fits);
     add('Wafer', 'Micro-batch', formatInteger(w.microBatch));
-    add('Wafer', 'Max micro-batch that fits', formatInteger(w.maxMicroBatch), w.maxMicroBatch < w.microBatch);
-    add('Wafer', 'Activation checkpoints', `${formatBytes(w.checkpoints.bytes)} on ${w.checkpoints.location}`);
+    add(
+      'Wafer',
+      'Recommended micro-batch',
+      w.recommendedMicroBatch >= 1 ? `${formatInteger(w.recommendedMicroBatch)} (keeps ${formatPercent(w.headroomTarget, 0)} headroom)` : 'none fits',
+      w.recommendedMicroBatch < 1,
+    );
+    add('Wafer', 'Largest micro-batch that fits', w.largestFittingMicroBatch >= 1 ? formatInteger(w.largestFittingMicroBatch) : 'none', w.largestFittingMicroBatch < 1);
+    add('Wafer', 'Largest layer', largestLayerText(w));
+    add('Wafer', 'Activation checkpoints', checkpointsText(w));
   }
   const tl = timeline ?? report.timeline;
   if (tl) {
     const label = systems !== undefined ? ` (${formatInteger(systems)} system${systems === 1 ? '' : 's'})` : '';
-    add('Performance', `Step time${label}`, formatSeconds(tl.stepSeconds));
-    add('Performance', 'Tokens/s', `${formatInteger(tl.tokensPerSecond)} (${formatCount(tl.tokensPerSecond)})`);
-    add('Performance', 'MFU', `${formatPercent(tl.mfu)} of ${tl.peak.name} (${formatFlops(tl.peak.flops)})`);
+    const misfit = misfitReason(report);
+    add('Performance', `Step time${label}`, misfit ? `none: does not fit (${misfit}); ${formatSeconds(tl.stepSeconds)} if it fitted` : formatSeconds(tl.stepSeconds), !!misfit);
+    add('Performance', 'Tokens/s', `${formatInteger(tl.tokensPerSecond)} (${formatCount(tl.tokensPerSecond)})${misfit ? ' if it fitted' : ''}`);
+    // The peak's name already carries its value and whether it is an assumption.
+    add('Performance', 'MFU', `${formatPercent(tl.mfu)} of ${tl.peak.name}`);
     add('Performance', 'Bottleneck', BOUND_LABELS[tl.bottleneck] ?? tl.bottleneck);
     if (tl.timeToTrain) {
       add('Performance', 'Time to train', `${formatDuration(tl.timeToTrain.seconds)} for ${formatCount(tl.timeToTrain.tokens)} tokens (${tl.timeToTrain.basis})`);
@@ -1057,40 +1087,7 @@ export function sortedConstants(constants: ConstantUse[] | undefined): ConstantU
   return [...(constants ?? [])].sort((a, b) => Number(b.assumption) - Number(a.assumption) || a.name.localeCompare(b.name));
 }
 
-/** `15 PFLOP/s`, `48 KiB`, `1.1 GHz`: a constant's value in its own unit. */
+/** `15 PFLOP/s`, `48 KiB`, `1.1 GHz`: a constant's value in its own unit (the one formatter's). */
 export function constantValueText(c: ConstantUse): string {
-  const unit = (c.unit ?? '').trim();
-  const value = c.value;
-  if (!Number.isFinite(value)) return unit ? `– ${unit}` : '–';
-  // Byte units, possibly with a rate or a qualifier: 'B', 'B/s', 'B/s per TB', 'bytes per PE'.
-  const bytes = /^(?:bytes?|B)(\/s)?(\s.*)?$/.exec(unit);
-  if (bytes && !/^B\/param/.test(unit)) {
-    const binary = !bytes[1] && value < 1e6 && value % 1024 === 0;
-    return `${formatBytes(value, { binary })}${bytes[1] ?? ''}${bytes[2] ?? ''}`;
-  }
-  if (/^flop\/s$/i.test(unit)) return formatFlops(value);
-  if (unit === 's') return formatSeconds(value);
-  // Units that take SI prefixes: 1.1e9 Hz reads as 1.1 GHz.
-  if (/^(Hz|W|b\/s|bit\/s)$/.test(unit)) return `${siPrefixed(value)}${unit}`;
-  const text = Number.isInteger(value) && Math.abs(value) < 1e7 ? formatInteger(value) : compactNumber(value);
-  return unit ? `${text} ${unit}` : text;
-}
-
-function siPrefixed(value: number): string {
-  const prefixes: [number, string][] = [
-    [1e15, 'P'],
-    [1e12, 'T'],
-    [1e9, 'G'],
-    [1e6, 'M'],
-    [1e3, 'k'],
-  ];
-  for (const [size, prefix] of prefixes) if (Math.abs(value) >= size) return `${+(value / size).toPrecision(3)} ${prefix}`;
-  return `${+value.toPrecision(3)} `;
-}
-
-/** Plain numbers: up to 6 significant digits, exponent form for the very large and very small. */
-function compactNumber(value: number): string {
-  const abs = Math.abs(value);
-  if (abs !== 0 && (abs >= 1e7 || abs < 1e-3)) return value.toExponential(3).replace(/\.?0+e/, 'e').replace('e+', 'e');
-  return String(+value.toPrecision(6));
+  return constantText(c);
 }

@@ -79,8 +79,12 @@ export interface LayerMemory {
   index: number;
   name: string;
   parameters: number;
-  /** Peak on-wafer bytes while this layer runs, and what makes it up. */
+  /** Peak on-wafer bytes of the layer's own work while it runs, and what makes it up. */
   workingSetBytes: number;
+  /** Checkpoints of the layers below resident beside it (0 when they live on the activation servers). */
+  checkpointBytes: number;
+  /** What the wafer holds while this layer runs: working set + checkpoints; its maximum is `WaferResult.peakBytes`. */
+  residentBytes: number;
   weightBytes: number;
   gradientBytes: number;
   activationBytes: number;

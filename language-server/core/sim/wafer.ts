@@ -136,17 +136,22 @@ export function maxMicroBatch(prepared: PreparedLayers, sequenceLength: number, 
   return Number.isFinite(best) ? Math.max(0, best) : Number.MAX_SAFE_INTEGER;
 }
 
-export function layerMemories(prepared: PreparedLayers, sequenceLength: number, microBatch: number): LayerMemory[] {
+export function layerMemories(prepared: PreparedLayers, sequenceLength: number, microBatch: number, checkpointsOnWafer = false): LayerMemory[] {
   const tokens = tokensOf(sequenceLength, microBatch);
-  return prepared.layers.map((layer) => {
+  const below = checkpointsBelow(prepared);
+  return prepared.layers.map((layer, i) => {
     const activationBytes = layer.resident.total * tokens;
     const weightBytes = layer.weightBytes + PREFETCH_SLICES * layer.sliceBytes;
     const gradientBytes = GRADIENT_SLICES * layer.sliceBytes;
+    const workingSetBytes = weightBytes + gradientBytes + activationBytes + prepared.workspaceBytes;
+    const checkpointBytes = checkpointsOnWafer ? below[i] * tokens : 0;
     return {
       index: layer.index,
       name: layer.name,
       parameters: layer.parameters,
-      workingSetBytes: weightBytes + gradientBytes + activationBytes + prepared.workspaceBytes,
+      workingSetBytes,
+      checkpointBytes,
+      residentBytes: workingSetBytes + checkpointBytes,
       weightBytes,
       gradientBytes,
       activationBytes,
@@ -190,7 +195,7 @@ export function waferResult(
       ? { index: largest.index, name: largest.name, parameters: largest.parameters, bytes: largest.weightBytes }
       : { index: 0, name: '', parameters: 0, bytes: 0 },
     checkpoints: { bytes: evaluation.checkpointBytes, location: evaluation.checkpointsOnWafer ? 'wafer' : 'activation-servers' },
-    layers: layerMemories(prepared, sequenceLength, microBatch),
+    layers: layerMemories(prepared, sequenceLength, microBatch, evaluation.checkpointsOnWafer),
     peakBytes: evaluation.peakBytes,
     peakLayer: { index: evaluation.occupancyLayer, name: prepared.layers[evaluation.occupancyLayer]?.name ?? '' },
     headroom: sramBytes > 0 ? 1 - evaluation.peakBytes / sramBytes : 0,

@@ -1,4 +1,4 @@
-import * as assert from 'node:assert/strict';
+import * as assert from '../plainAssert';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { buildModelStructure } from '../../../language-server/core/model/structure';

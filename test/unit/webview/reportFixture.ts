@@ -15,6 +15,8 @@ export function layer(index: number, name: string, workingSetBytes: number): Lay
     gradientBytes: workingSetBytes * 0.4,
     activationBytes: workingSetBytes * 0.15,
     workspaceBytes: workingSetBytes * 0.05,
+    checkpointBytes: 0,
+    residentBytes: workingSetBytes,
   };
 }
 
@@ -129,7 +131,7 @@ export function report(overrides: Partial<Report> = {}): Report {
 }
 
 export function result(status: ResultNotification['status'], r: Report | null = report()): ResultNotification {
-  return { uri: 'file:///work/example/gpt.yaml', version: 3, status, summary: 'one line', report: r };
+  return { uri: 'file:///work/example/gpt.yaml', version: 3, inputs: 'abc-1', status, summary: 'one line', report: r };
 }
 
 /** Run-length coded as the protocol says, written with Node's own Buffer (independent of the decoder). */

@@ -1,4 +1,4 @@
-import * as assert from 'node:assert/strict';
+import * as assert from '../plainAssert';
 import {
   LANES,
   PUBLISHED_SCALING,
