@@ -919,19 +919,40 @@ export function checkpointsOnWafer(wafer: NonNullable<Report['wafer']>): number 
   return wafer.checkpoints?.location === 'wafer' && wafer.checkpoints.bytes > 0 ? wafer.checkpoints.bytes : 0;
 }
 
-/** Peak SRAM use: the report's own figure when given, else the largest working set plus checkpoints on the wafer. */
+/** The wafer occupancy (sim/wafer.ts): the report's one figure. */
 export function waferPeakBytes(wafer: NonNullable<Report['wafer']>): number {
-  return wafer.peakBytes ?? wafer.perLayerPeakBytes + checkpointsOnWafer(wafer);
+  return wafer.peakBytes;
 }
 
 /**
- * The layer whose working set is the largest: the one that decides whether a micro-batch fits in
- * SRAM (not necessarily the layer with the most parameters, which the report names separately).
+ * The layer where the occupancy peaks (the report names it): the one that decides the fit, not
+ * necessarily the layer with the most parameters.
  */
 export function peakLayer(wafer: NonNullable<Report['wafer']>): LayerMemory | undefined {
+  const named = wafer.layers[wafer.peakLayer?.index ?? -1];
+  if (named) return named;
   let best: LayerMemory | undefined;
-  for (const l of wafer.layers) if (!best || l.workingSetBytes > best.workingSetBytes) best = l;
+  for (const l of wafer.layers) if (!best || l.residentBytes > best.residentBytes) best = l;
   return best;
+}
+
+/** The memory tab's wafer caption: the occupancy, where it peaks, and the micro-batch figures. */
+export function waferCaption(wafer: NonNullable<Report['wafer']>): string {
+  const recommended = wafer.recommendedMicroBatch >= 1 ? `recommended ${formatInteger(wafer.recommendedMicroBatch)}` : 'none keeps the margin';
+  const largest = wafer.largestFittingMicroBatch >= 1 ? `largest that fits ${formatInteger(wafer.largestFittingMicroBatch)}` : 'none fits';
+  return `${waferOccupancyText(wafer)}, peak in ${wafer.peakLayer.name} · micro-batch ${formatInteger(wafer.microBatch)} (${recommended}; ${largest})`;
+}
+
+/** The memory tab's stacked bars: the peak layer (its total is the occupancy) and a typical decoder layer. */
+export function waferBarRows(wafer: NonNullable<Report['wafer']>): { label: string; detail: string; segments: Segment[] }[] {
+  const rows: { label: string; detail: string; segments: Segment[] }[] = [];
+  const peak = peakLayer(wafer);
+  const typical = typicalDecoderLayer(wafer);
+  if (peak) rows.push({ label: `Peak: ${peak.name}`, detail: formatBytes(peak.residentBytes), segments: waferSegments(peak, peak.checkpointBytes) });
+  if (typical && typical !== peak) {
+    rows.push({ label: `Typical: ${typical.name}`, detail: formatBytes(typical.residentBytes), segments: waferSegments(typical, typical.checkpointBytes) });
+  }
+  return rows;
 }
 
 /**
