@@ -6,7 +6,7 @@
 import { axisBottom, axisLeft } from 'd3-axis';
 import { brushX, type BrushBehavior, type D3BrushEvent } from 'd3-brush';
 import { scaleLinear, scaleLog } from 'd3-scale';
-import { select } from 'd3-selection';
+import { select, type Selection as D3Selection } from 'd3-selection';
 import { line } from 'd3-shape';
 import { zoom as d3zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from 'd3-zoom';
 import type { Report, ScalingResult, TimelineResult } from '../protocol/index';
@@ -21,6 +21,7 @@ import {
   laneGeometry,
   phaseTexts,
   speedupDomain,
+  publishedReferenceApplies,
   scalingText,
   speedupSeries,
   systemsOptions,
@@ -552,7 +553,8 @@ export class TimelineView {
       })
       .on('pointerleave', () => (this.tooltip.hidden = true));
 
-    // The published point: a diamond with its label.
+    // The published point, only on the model it was measured on: a diamond with its label.
+    if (!publishedReferenceApplies(this.data?.report)) return this.scalingLegend(g);
     const px = x(PUBLISHED_SCALING.systems);
     const py = y(PUBLISHED_SCALING.speedup);
     const published = g.append('g').attr('class', 'published-point').attr('transform', `translate(${px},${py})`);
@@ -565,7 +567,10 @@ export class TimelineView {
       .attr('text-anchor', labelLeft ? 'end' : 'start')
       .text(PUBLISHED_SCALING.label);
 
-    // Legend.
+    this.scalingLegend(g);
+  }
+
+  private scalingLegend(g: D3Selection<SVGGElement, unknown, null, undefined>): void {
     const legend = g.append('g').attr('class', 'chart-legend').attr('transform', `translate(8,4)`);
     const entries: [string, string][] = [
       ['ideal-line', 'ideal (linear)'],

@@ -839,6 +839,15 @@ export const PUBLISHED_SCALING: { systems: number; speedup: number; label: strin
   label: 'Sandia/Cerebras 1T: 16 CS-3 = 15.3x (published)',
 };
 
+/**
+ * The published point belongs to one model: the 1T GPT (1,008,038,758,400 parameters, 128 layers
+ * of hidden 25,600). Drawn on another model's curve it would read as a claim about that model.
+ */
+export function publishedReferenceApplies(report: Report | null | undefined): boolean {
+  const m = report?.model;
+  return !!m && m.layers === 128 && m.hiddenSize === 25600 && Math.abs(m.parameters - 1.008e12) < 0.01e12;
+}
+
 /** The curve sorted by systems, with non-positive points dropped (the axes are logarithmic). */
 export function speedupSeries(curve: ScalingPoint[] | undefined): ScalingPoint[] {
   return (curve ?? [])
@@ -854,9 +863,14 @@ export function scalingText(scaling: Pick<ScalingResult, 'systems' | 'speedupVs1
       : `${formatSpeedup(scaling.speedupVs1)} on ${formatInteger(scaling.systems)} systems vs 1 (${formatPercent(scaling.efficiency)} scaling efficiency).`;
   const series = speedupSeries(scaling.curve);
   const firstPoor = series.find((p) => p.systems > 1 && p.efficiency < 0.5);
+  // Why a curve flattens: past some size a system gets less than one micro-batch of the batch.
+  const plateau = series.find((p) => p.systemsUsed !== undefined && p.systemsUsed < p.systems);
+  const why = plateau
+    ? ` It flattens from ${formatInteger(plateau.systems)} systems: the global batch leaves less than one micro-batch per system, so only ${formatInteger(plateau.systemsUsed ?? 0)} work.`
+    : '';
   return firstPoor
-    ? `${here} Efficiency falls below 50% from ${formatInteger(firstPoor.systems)} systems (${formatSpeedup(firstPoor.speedup)}).`
-    : here;
+    ? `${here} Efficiency falls below 50% from ${formatInteger(firstPoor.systems)} systems (${formatSpeedup(firstPoor.speedup)}).${why}`
+    : `${here}${why}`;
 }
 
 /** Log2 domain covering the curve, the ideal line and the published point. */
@@ -1087,7 +1101,7 @@ export function summaryRows(report: Report, timeline?: TimelineResult, systems?:
     } else {
       add('Scaling', 'Speedup vs 1 system', `${formatSpeedup(s.speedupVs1)} on ${formatInteger(s.systems)} (${formatPercent(s.efficiency)} efficiency)`);
     }
-    add('Scaling', 'Published reference', PUBLISHED_SCALING.label);
+    if (publishedReferenceApplies(report)) add('Scaling', 'Published reference', PUBLISHED_SCALING.label);
   }
   return rows;
 }

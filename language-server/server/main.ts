@@ -163,11 +163,11 @@ function isClusterPath(uri: string): boolean {
 /** Diagnostics and the result notification for one analysed document version. */
 function publish(uri: string, analysis: Analysis, version: number): void {
   guard('publish', undefined, () => {
-    const diagnostics = analysis.report.diagnostics.map((d) => toLspDiagnostic(d, uri));
-    if (analysis.document.format === 'cluster') {
-      const path = filePath(uri);
-      diagnostics.push(...clusterFileDiagnostics(analysis, workspace.dependentsOf(path)).map((d) => toLspDiagnostic(d, uri)));
-    }
+    // A cluster file also shows the errors of the models that use it: the same list goes to
+    // Problems and into the report the panel summarises, so both count the same.
+    const fromModels = analysis.document.format === 'cluster' ? clusterFileDiagnostics(analysis, workspace.dependentsOf(filePath(uri))) : [];
+    const report = fromModels.length ? { ...analysis.report, diagnostics: [...analysis.report.diagnostics, ...fromModels] } : analysis.report;
+    const diagnostics = report.diagnostics.map((d) => toLspDiagnostic(d, uri));
     void connection.sendDiagnostics({ uri, version, diagnostics });
     const result: ResultNotification = {
       uri,
@@ -175,7 +175,7 @@ function publish(uri: string, analysis: Analysis, version: number): void {
       inputs: analysis.inputs,
       status: analysis.status,
       summary: analysis.summary,
-      report: analysis.status === 'not-a-config' ? null : analysis.report,
+      report: analysis.status === 'not-a-config' ? null : report,
     };
     void connection.sendNotification(ResultNotificationMethod, result);
     const before = publishedInputs.get(uri);
