@@ -559,13 +559,19 @@ export class TimelineView {
     const py = y(PUBLISHED_SCALING.speedup);
     const published = g.append('g').attr('class', 'published-point').attr('transform', `translate(${px},${py})`);
     published.append('path').attr('d', 'M0,-7L7,0L0,7L-7,0Z');
-    const labelLeft = px > innerWidth * 0.55;
+    // The label goes on the side with room; a narrow chart gets the short form (the full one in the tooltip).
+    const approxWidth = (text: string) => text.length * 6.4;
+    const roomRight = innerWidth - px - 12;
+    const roomLeft = px - 12;
+    const label = Math.max(roomLeft, roomRight) >= approxWidth(PUBLISHED_SCALING.label) ? PUBLISHED_SCALING.label : PUBLISHED_SCALING.shortLabel;
+    const labelLeft = roomRight < approxWidth(label) && roomLeft > roomRight;
+    published.append('title').text(PUBLISHED_SCALING.label);
     published
       .append('text')
       .attr('x', labelLeft ? -12 : 12)
       .attr('y', -10)
       .attr('text-anchor', labelLeft ? 'end' : 'start')
-      .text(PUBLISHED_SCALING.label);
+      .text(label);
 
     this.scalingLegend(g);
   }

@@ -833,10 +833,11 @@ export function phaseTexts(timeline: TimelineResult): string[] {
  * Sandia National Laboratories with Cerebras, December 2024: a 1T-parameter model trained on
  * 16 CS-3 ran 15.3 times faster than on one (wafer-scale.md, "The headline").
  */
-export const PUBLISHED_SCALING: { systems: number; speedup: number; label: string } = {
+export const PUBLISHED_SCALING: { systems: number; speedup: number; label: string; shortLabel: string } = {
   systems: 16,
   speedup: 15.3,
   label: 'Sandia/Cerebras 1T: 16 CS-3 = 15.3x (published)',
+  shortLabel: '15.3x published',
 };
 
 /**
