@@ -33,7 +33,7 @@ const ROW_HEIGHT = 30;
 const ROW_GAP = 30;
 const LABEL_WIDTH = 190;
 /** A capacity marker more than this many times the largest bar is drawn off scale. */
-const MARKER_REACH = 3;
+const MARKER_REACH = 5;
 
 export class MemoryView {
   readonly root: HTMLElement;
@@ -213,7 +213,7 @@ export class MemoryView {
         .attr('x', labelWidth - 10)
         .attr('y', markerSpace + y + ROW_HEIGHT / 2 - 2)
         .attr('text-anchor', 'end')
-        .text(truncate(row.label, 28));
+        .text(truncate(row.label, Math.max(8, Math.floor((labelWidth - 10) / 6.6))));
       if (row.detail) {
         root
           .append('text')

@@ -59,6 +59,9 @@ function layoutProblems(content) {
     for (const label of labels) {
       const box = label.getBoundingClientRect();
       if (box.width === 0 || !label.textContent.trim()) continue;
+      // SVG text is clipped by its own <svg> box.
+      const owner = label instanceof SVGElement ? label.ownerSVGElement?.getBoundingClientRect() : undefined;
+      if (owner && (box.left < owner.left - 1 || box.right > owner.right + 1)) problems.push(`clipped by its chart: "${label.textContent.trim().slice(0, 40)}"`);
       if (box.right > width + 1 || box.left < -1) problems.push(`off screen: "${label.textContent.trim().slice(0, 40)}" (${Math.round(box.left)}..${Math.round(box.right)} of ${width})`);
       const style = getComputedStyle(label);
       if (!(label instanceof SVGElement) && style.overflow === 'hidden' && label.scrollWidth > label.clientWidth + 1) {
@@ -79,7 +82,9 @@ async function showView(content, view) {
 /** Preferences: Color Theme opens a second quick pick (the themes) in the same widget. */
 async function setTheme(page, name) {
   await runCommand(page, 'Preferences: Color Theme', { run: false });
-  await page.keyboard.press('Enter');
+  // Not "Browse Color Themes in Marketplace": the picker of the installed themes.
+  await page.locator(QUICK_INPUT_ROW, { hasText: 'Preferences: Color Theme' }).filter({ hasNotText: /Browse|Marketplace|File Icon|Product Icon/ }).first().click();
+  await page.locator(QUICK_INPUT_ROW, { hasText: /Dark Modern|Light Modern/ }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
   const row = page.locator(QUICK_INPUT_ROW, { hasText: name }).first();
   await page.locator('.quick-input-box input').fill(name);
   await row.waitFor({ timeout: STEP_TIMEOUT_MS });
