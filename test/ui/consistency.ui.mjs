@@ -98,6 +98,8 @@ export const scenarios = [
     timeoutMs: 180000,
     async run({ page }) {
       const content = await openPanel(page);
+      // Start from the embedded default, whatever an earlier scenario left selected.
+      await pickCluster(page, 'Embedded default');
       const badge = content.locator('.badge');
       await content.locator('.badge', { hasText: /^fits$/ }).waitFor({ timeout: STEP_TIMEOUT_MS });
       await pickCluster(page, 'small-12tb.cluster.yaml');

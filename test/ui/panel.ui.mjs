@@ -95,7 +95,7 @@ export const scenarios = [
       const tip = await tooltip.innerText();
       assert.match(tip, /PE \(?\d+,\s*\d+\)?/, tip);
       assert.match(tip, /decoder/, tip);
-      assert.match(tip, /\d+(\.\d+)? (B|KiB|kB)/, tip);
+      assert.match(tip, /\d+(\.\d+)?\s(B|KiB|kB)/, tip);
       assert.match(tip, /tile/i, tip);
       await screenshot(page, 'panel-tooltip');
 
