@@ -52,7 +52,7 @@ let workspace: ConfigWorkspace;
 let canPullConfiguration = false;
 let canRefreshLenses = false;
 /** The inputs fingerprint last published per document: a change without a new version is a cluster or setting change. */
-const publishedInputs = new Map<string, string>();
+const publishedInputs = new Map<string, { version: number; inputs: string }>();
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
 function log(message: string): void {
@@ -179,9 +179,9 @@ function publish(uri: string, analysis: Analysis, version: number): void {
     };
     void connection.sendNotification(ResultNotificationMethod, result);
     const before = publishedInputs.get(uri);
-    publishedInputs.set(uri, analysis.inputs);
-    // An edit makes the editor ask for lenses again; a new cluster or setting does not.
-    if (canRefreshLenses && before !== undefined && before !== analysis.inputs) {
+    publishedInputs.set(uri, { version, inputs: analysis.inputs });
+    // An edit makes the editor ask for lenses again; a new cluster or setting (same version) does not.
+    if (canRefreshLenses && before !== undefined && before.version === version && before.inputs !== analysis.inputs) {
       if (refreshTimer) clearTimeout(refreshTimer);
       refreshTimer = setTimeout(() => {
         refreshTimer = undefined;
