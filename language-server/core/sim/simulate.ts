@@ -416,7 +416,8 @@ function simulateUnsafe(input: SimulationInput): SimulationOutput {
 
   findings.push(...memoryxFindings(p));
   findings.push(...waferFindings(p, wafer, micro, perSystemBatch));
-  findings.push(...ioFindings(p, tokensPerMicroBatch, evaluation.checkpointsOnWafer, evaluation.microBatchSource));
+  // A run that cannot fit has no I/O balance to tune: the fit errors say what to change first.
+  if (wafer.fits) findings.push(...ioFindings(p, tokensPerMicroBatch, evaluation.checkpointsOnWafer, evaluation.microBatchSource));
   const configured = input.training?.numCsx;
   const clusterSystems = positiveInt(input.cluster?.systems, 1);
   if (typeof configured === 'number' && Number.isFinite(configured) && configured > clusterSystems) {
@@ -520,7 +521,7 @@ function waferFindings(p: Prepared, wafer: WaferResult, micro: number, perSystem
       return [{
         code: 'wafer-sram',
         severity: 'error',
-        message: `Layer '${peak}' needs ${formatBytes(layerFixed)} on the wafer for its weights and buffers alone, more than the ${formatBytes(sram)} of SRAM: no micro-batch fits.`,
+        message: `Layer '${peak}' needs ${formatBytes(wafer.peakBytes)} on the wafer at micro-batch ${formatInteger(micro)}, ${formatBytes(layerFixed)} of it for its weights and buffers alone, more than the ${formatBytes(sram)} of SRAM: no micro-batch fits.`,
         field: 'model.hiddenSize',
         related: relatedTo('model.hiddenSize').filter((r) => r.field.startsWith('model.')),
       }];

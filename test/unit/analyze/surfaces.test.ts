@@ -13,7 +13,9 @@ import { memoryxPair, memoryxText, parametersText, waferOccupancyText, waferPair
 import { codeLenses } from '../../../language-server/services/codeLens';
 import { hover } from '../../../language-server/services/hover';
 import type { CoreDiagnostic, FixData } from '../../../language-server/core/types';
-import { panelStatus, summaryRows, waferBarRows, waferCaption } from '../../../webview/viewModel';
+import { decodeHeatmap, defaultLayer, OCCUPANCY_OVER_CAPACITY, panelStatus, summaryRows, waferBarRows, waferCaption } from '../../../webview/viewModel';
+import { heatmapFor } from '../../../language-server/server/panelData';
+import { formatBytes } from '../../../language-server/core/format/units';
 
 // The unit tier runs from the repository root (the bundle lives in dist/).
 const root = process.cwd();
@@ -182,5 +184,44 @@ describe('one answer on every surface, for every config in the test data', () =>
     const after = run(file, applied.text, applied.files);
     assert.equal(after.report.cluster.origin, 'file');
     assert.ok(after.report.memoryx!.fits);
+  });
+});
+
+describe('a config that does not fit shows why, on every surface', () => {
+  const file = join(root, 'examples/1t/gpt-1t.yaml');
+  const text = readFileSync(file, 'utf8').replace('hidden_size: 25600', 'hidden_size: 51200');
+  const analysis = run(file, text);
+  const wafer = analysis.report.wafer!;
+
+  it('over SRAM: no step time but the reason, the panel opens on the failing layer, the heatmap marks it', () => {
+    assert.equal(analysis.status, 'does-not-fit');
+    assert.equal(wafer.fits, false);
+    assert.ok(wafer.peakBytes > wafer.sramBytes);
+    // The lens and the status tooltip: why, not a step time.
+    assert.match(analysis.summary, /does not fit: .*'decoder \d+' needs [\d.]+ \/ 44 GB of SRAM/);
+    assert.doesNotMatch(analysis.summary, /step \d/);
+    assert.match(formatReport(analysis.report), /step time\s+none: it does not fit .* if it fitted/);
+    const step = summaryRows(analysis.report).find((r) => r.label === 'Step time')!;
+    assert.ok(step.problem && /does not fit/.test(step.value));
+    assert.equal(defaultLayer(analysis.report), wafer.peakLayer.index);
+    assert.match(wafer.peakLayer.name, /^decoder/);
+    const payload = heatmapFor('file:///x', analysis, wafer.peakLayer.index)!;
+    const decoded = decodeHeatmap(payload);
+    assert.ok(decoded.ok);
+    assert.ok(decoded.ok && decoded.data.occupancy.some((v) => v === OCCUPANCY_OVER_CAPACITY), 'over-capacity PEs carry their own value');
+  });
+
+  it('the hover says no micro-batch fits instead of "largest that fits: 0"', () => {
+    const micro = analysis.document.sources['training.microBatchSize'];
+    const value = (hover(text, analysis, micro!.keyRange.start, [])?.contents as { value: string }).value;
+    assert.doesNotMatch(value, /fits: \**0/);
+    assert.match(value, /No micro-batch fits/);
+  });
+
+  it('the wafer error sits on the key that drives it, with the other drivers related', () => {
+    const error = analysis.report.diagnostics.find((d) => d.code === 'wafer-sram')!;
+    assert.equal(error.range.start.line, text.split('\n').findIndex((l) => l.includes('hidden_size: 51200')));
+    assert.ok(error.message.includes(`needs ${formatBytes(wafer.peakBytes)} on the wafer`), error.message);
+    assert.ok(!analysis.report.diagnostics.some((d) => d.code === 'io-bound'), 'no I/O advice for a run that cannot run');
   });
 });
