@@ -22,6 +22,7 @@ import {
   phaseTexts,
   speedupDomain,
   publishedReferenceApplies,
+  systemsNote,
   scalingText,
   speedupSeries,
   systemsOptions,
@@ -160,7 +161,8 @@ export class TimelineView {
     }
     this.systemsSelect.disabled = !data.timeline;
     const loading = data.selectedSystems !== data.systems;
-    this.status.textContent = loading ? `Simulating ${formatInteger(data.selectedSystems)} systems…` : '';
+    const note = systemsNote(data.selectedSystems, data.report);
+    this.status.textContent = loading ? `Simulating ${formatInteger(data.selectedSystems)} systems…` : note;
     this.content.classList.toggle('stale', loading);
   }
 

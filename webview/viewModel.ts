@@ -125,6 +125,16 @@ export function systemsOptions(job: number): number[] {
   return options.sort((a, b) => a - b);
 }
 
+/**
+ * A what-if above the cluster: the selector offers up to 2,048 systems, the cluster may have 16.
+ * Say so, so a 64-system timeline is not read as something this cluster can run.
+ */
+export function systemsNote(selected: number, report: Report | null | undefined): string {
+  const cluster = report?.cluster;
+  if (!cluster || !(cluster.systems >= 1) || selected <= cluster.systems) return '';
+  return `What-if: the cluster '${cluster.name}' has ${formatInteger(cluster.systems)} system${cluster.systems === 1 ? '' : 's'}; ${formatInteger(selected)} would need a larger one.`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Status and empty states
 
