@@ -211,6 +211,36 @@ describe('language features over the protocol', function () {
     assert.match(text, /optimizer state/);
   });
 
+  it('completes micro_batch_size with what auto picks first, the largest that fits labelled, neither warning-free choice the current value', async () => {
+    const text = withMicroBatch(MODEL_TEXT, '');
+    await client.open(MODEL_URI, 'yaml', text);
+    const result = await client.waitForResult(MODEL_URI);
+    const wafer = result.report!.wafer!;
+    const line = lineOf(text, 'csx.performance.micro_batch_size:');
+    const values = await client.request<CompletionList>('textDocument/completion', {
+      textDocument: { uri: MODEL_URI },
+      position: { line, character: text.split('\n')[line].length },
+    });
+    const ordered = [...values.items].sort((a, b) => String(a.sortText).localeCompare(String(b.sortText)));
+    assert.equal(ordered[0].label, String(wafer.recommendedMicroBatch));
+    assert.match(String(ordered[0].detail), /recommended: what auto picks/);
+    const largest = ordered.find((i) => i.label === String(wafer.largestFittingMicroBatch));
+    assert.match(String(largest?.detail), /largest that fits/);
+    // The first choice written out gives no fit warning.
+    const version = await client.change(MODEL_URI, withMicroBatch(MODEL_TEXT, String(ordered[0].label)));
+    const after = await client.waitForDiagnostics(MODEL_URI, (_d, params) => params.version === version);
+    assert.ok(!codes(after).some((c) => c.startsWith('wafer')), codes(after).join(', '));
+  });
+
+  it("a cluster file's result counts the diagnostics Problems shows for it", async () => {
+    await client.open(MODEL_URI, 'yaml', pointingAt(MODEL_TEXT, 'small-12tb.cluster.yaml'));
+    await client.waitForDiagnostics(MODEL_URI, (d) => codes(d).includes('memoryx-capacity'));
+    await client.open(CLUSTER_URI, 'yaml', SMALL_CLUSTER_TEXT);
+    const problems = await client.waitForDiagnostics(CLUSTER_URI, (d) => codes(d).includes('memoryx-capacity'));
+    const result = await client.waitForResult(CLUSTER_URI, (r) => (r.report?.diagnostics.length ?? 0) > 0);
+    assert.equal(result.report!.diagnostics.length, problems.length);
+  });
+
   it('completes keys of the layout, enum values and the cluster snippet', async () => {
     const text = MODEL_TEXT.replace('      hidden_size: 25600\n', '      hidden_size: 25600\n      \n');
     await client.open(MODEL_URI, 'yaml', text);
@@ -258,6 +288,11 @@ describe('language features over the protocol', function () {
     });
     const item = snippet.items.find((i) => i.label === 'cluster');
     assert.ok(item?.insertText?.includes('memoryx:'), 'the new-cluster snippet');
+    assert.equal(snippet.items.filter((i) => i.label === 'cluster').length, 1, 'the snippet once, not also as a key');
+    // Its comments start in one column (as the user sees them once the placeholders hold their defaults).
+    const rendered = item.insertText.replace(/\$\{\d+\|([^,|]*)[^}]*\}/g, '$1').replace(/\$\{\d+:([^}]*)\}/g, '$1');
+    const columns = new Set(rendered.split('\n').filter((l) => l.includes('#')).map((l) => l.indexOf('#')));
+    assert.equal(columns.size, 1, rendered);
 
     await client.open(CLUSTER_URI, 'yaml', SMALL_CLUSTER_TEXT);
     await client.waitForResult(CLUSTER_URI);
