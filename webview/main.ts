@@ -218,7 +218,8 @@ class Panel {
   private keepLastGood(result: ResultNotification): boolean {
     const previous = this.result;
     const syntax = result.report?.diagnostics?.find((d) => d?.code === 'syntax');
-    if (!previous || previous.uri !== result.uri || !previous.report?.wafer || result.report?.wafer || !syntax) return false;
+    const previousSyntax = previous?.report?.diagnostics?.some((d) => d?.code === 'syntax');
+    if (!previous || previous.uri !== result.uri || !previous.report?.wafer || previousSyntax || !syntax) return false;
     this.workspace.classList.add('stale-result');
     this.bannerText.textContent = `Syntax error on line ${(syntax.range?.start.line ?? 0) + 1}: showing the last result that parsed, dimmed, until the file parses again.`;
     this.banner.hidden = false;

@@ -144,7 +144,10 @@ function analyzeWith(file: string, text: string, options: AnalyzeOptions): Analy
     diagnostics: sortDiagnostics(diagnostics),
   };
   const fits = output.memoryx.fits && output.wafer.fits;
-  const status: FitStatus = !fits || hasErrors(diagnostics) ? 'does-not-fit' : 'fits';
+  // A file that does not parse is invalid, whatever the part that parsed would give: the status
+  // bar and the panel must not call a typo "does not fit".
+  const syntaxError = diagnostics.some((d) => d.code === 'syntax' && d.severity === 'error');
+  const status: FitStatus = syntaxError ? 'invalid' : !fits || hasErrors(diagnostics) ? 'does-not-fit' : 'fits';
   return { document, report, status, summary: lensSummary(report), structure, simulationInput, clusterFile, inputs: '' };
 }
 

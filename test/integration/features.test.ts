@@ -83,6 +83,9 @@ describe('WaferScope features in VS Code', function () {
     assert.match(report, /1,008,038,758,400 \(1\.01\sT\)/, 'the exact parameter count');
     assert.match(report, /MemoryX: fits/);
     assert.match(report, /Scaling over SwarmX/);
+    // The channel shows its end: the verdict is the last line, with the same summary as the lens.
+    const lastLine = report.trimEnd().split('\n').pop() ?? '';
+    assert.match(lastLine, /^Verdict: FITS · 1\.01\sT\sparams/);
     await panelMessage(api, (m) => m.type === 'rendered' && m.uri === document.uri.toString(), 'the panel to render the 1T result');
   });
 

@@ -112,6 +112,25 @@ export const scenarios = [
     },
   },
   {
+    title: 'Consistency: a transient syntax error keeps the last good result, dimmed and labelled',
+    timeoutMs: 180000,
+    async run({ page }) {
+      const content = await openPanel(page);
+      await content.locator('.badge', { hasText: /^fits$/ }).waitFor({ timeout: STEP_TIMEOUT_MS });
+      await page.locator('.editor-group-container .monaco-editor').first().click();
+      await page.keyboard.press('Control+End');
+      // 'a: b: c' is a YAML syntax error, and nothing the editor auto-closes.
+      await page.keyboard.type('\nbroken: a: b');
+      await content.locator('.banner', { hasText: /Syntax error on line \d+: showing the last result that parsed/ }).waitFor({ timeout: STEP_TIMEOUT_MS });
+      assert.equal(await content.locator('.workspace.stale-result').count(), 1, 'the views stay, dimmed');
+      assert.equal(await content.locator('canvas.heatmap-canvas').isVisible(), true);
+      await page.keyboard.press('Control+Z');
+      await page.keyboard.press('Control+Z');
+      await content.locator('.workspace.stale-result').waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
+      await content.locator('.badge', { hasText: /^fits$/ }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    },
+  },
+  {
     title: 'Consistency: the metric toggle repaints the canvas at once',
     timeoutMs: 180000,
     async run({ page }) {

@@ -225,3 +225,12 @@ describe('a config that does not fit shows why, on every surface', () => {
     assert.ok(!analysis.report.diagnostics.some((d) => d.code === 'io-bound'), 'no I/O advice for a run that cannot run');
   });
 });
+
+describe('a syntax error is an invalid file, not a misfit', () => {
+  it('says invalid while the YAML does not parse', () => {
+    const file = join(root, 'examples/1t/gpt-1t.yaml');
+    const analysis = run(file, `${readFileSync(file, 'utf8')}\nbroken: a: b\n`);
+    assert.ok(analysis.report.diagnostics.some((d) => d.code === 'syntax'));
+    assert.equal(analysis.status, 'invalid');
+  });
+});
