@@ -28,9 +28,25 @@ async function runSimulation(ctx: Ctx, uriArg?: string): Promise<RunSimulationRe
   );
   ctx.appendReport(`──── ${vscode.workspace.asRelativePath(vscode.Uri.parse(uri))} · ${new Date().toLocaleString()} ────`);
   ctx.appendReport(result.text);
+  // The channel shows its end: close with the verdict, so it is what the user sees first.
+  ctx.appendReport(`Verdict: ${VERDICTS[result.status] ?? result.status}${result.report ? ` · ${lensSummaryOf(ctx, uri)}` : ''}`);
   ctx.reports.show(true);
-  if (result.report) WaferScopePanel.show(ctx.context, ctx);
+  if (result.report) WaferScopePanel.show(ctx.context, ctx, undefined, true);
   return result;
+}
+
+const VERDICTS: Record<string, string> = {
+  fits: 'FITS',
+  'does-not-fit': 'DOES NOT FIT',
+  invalid: 'INVALID CONFIG',
+  'not-modelled': 'NOT MODELLED',
+  cluster: 'cluster file',
+  'not-a-config': 'not a config',
+};
+
+/** The summary line of the latest result (the same text as the code lens and the status bar). */
+function lensSummaryOf(ctx: Ctx, uri: string): string {
+  return ctx.result(uri)?.summary ?? '';
 }
 
 interface ClusterPick extends vscode.QuickPickItem {

@@ -38,11 +38,14 @@ export class WaferScopePanel implements vscode.Disposable {
 
   private ready = false;
   private shownUri: string | undefined;
-  private shownVersion = -1;
+  /** Inputs fingerprint of the result on screen: a cluster or setting change alters it without a new version. */
+  private shownInputs: string | undefined;
   private pendingView: PanelView | undefined;
+  private lastVersion = -1;
   private readonly disposables: vscode.Disposable[] = [];
 
-  static show(context: vscode.ExtensionContext, backend: PanelBackend, view?: PanelView): WaferScopePanel {
+  /** `force`: send the current result even when the webview already has it (Run Simulation). */
+  static show(context: vscode.ExtensionContext, backend: PanelBackend, view?: PanelView, force = false): WaferScopePanel {
     if (WaferScopePanel.current) {
       WaferScopePanel.current.panel.reveal(undefined, true);
     } else {
@@ -56,7 +59,7 @@ export class WaferScopePanel implements vscode.Disposable {
     }
     const current = WaferScopePanel.current;
     if (view) current.showView(view);
-    current.update();
+    current.update(force);
     return current;
   }
 
@@ -65,8 +68,18 @@ export class WaferScopePanel implements vscode.Disposable {
     panel.webview.options = panelOptions(context);
     WaferScopePanel.current?.dispose();
     WaferScopePanel.current = new WaferScopePanel(panel, context, backend);
-    // The document it showed before the restart, until an editor says otherwise.
-    if (typeof state?.uri === 'string') WaferScopePanel.current.shownUri = state.uri;
+    // The document it showed before the restart, until an editor says otherwise. It may not be
+    // open in an editor yet: open it (without showing it) so the server analyses it and the panel
+    // shows its result instead of the placeholder.
+    if (typeof state?.uri === 'string') {
+      WaferScopePanel.current.shownUri = state.uri;
+      if (!backend.result(state.uri)) {
+        void Promise.resolve(vscode.workspace.openTextDocument(vscode.Uri.parse(state.uri))).then(
+          () => undefined,
+          (error: unknown) => backend.log(`panel: could not reopen ${state.uri}: ${String(error)}`),
+        );
+      }
+    }
   }
 
   static get instance(): WaferScopePanel | undefined {
@@ -96,9 +109,10 @@ export class WaferScopePanel implements vscode.Disposable {
     if (!uri) return;
     const result = this.backend.result(uri);
     if (!result) return;
-    if (!force && uri === this.shownUri && result.version === this.shownVersion) return;
+    if (!force && uri === this.shownUri && result.version === this.lastVersion && result.inputs === this.shownInputs) return;
     this.shownUri = uri;
-    this.shownVersion = result.version;
+    this.lastVersion = result.version;
+    this.shownInputs = result.inputs;
     this.post({ type: 'result', fileName: vscode.workspace.asRelativePath(vscode.Uri.parse(uri)), result });
   }
 
@@ -112,7 +126,8 @@ export class WaferScopePanel implements vscode.Disposable {
     switch (message.type) {
       case 'ready':
         this.ready = true;
-        this.shownVersion = -1;
+        this.lastVersion = -1;
+        this.shownInputs = undefined;
         if (this.pendingView) {
           this.post({ type: 'showView', view: this.pendingView });
           this.pendingView = undefined;

@@ -25,13 +25,18 @@ export class StatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    const status: FitStatus = result?.status ?? 'not-a-config';
+    // A YAML or JSON file that is no config: say nothing (the item would only be noise there).
+    if (!result || result.status === 'not-a-config') {
+      this.item.hide();
+      return;
+    }
+    const status: FitStatus = result.status;
     const look = LOOK[status];
     this.item.text = `${look.icon} WaferScope: ${look.text}`;
     this.item.backgroundColor = look.background ? new vscode.ThemeColor(look.background) : undefined;
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown(`**WaferScope**: ${look.text}\n\n`);
-    if (result?.summary) tooltip.appendText(result.summary);
+    if (result.summary) tooltip.appendText(result.summary);
     tooltip.appendMarkdown('\n\n$(play) Click to run the simulation');
     this.item.tooltip = tooltip;
     this.item.show();

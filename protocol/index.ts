@@ -24,6 +24,11 @@ export const ResultNotificationMethod = 'waferscope/result';
 export interface ResultNotification {
   uri: string;
   version: number;
+  /**
+   * Fingerprint of every input behind this result (document, cluster file, settings): a new
+   * cluster choice changes it without a new document version, so surfaces compare it, not the version.
+   */
+  inputs: string;
   status: FitStatus;
   /** One-line summary for the status bar tooltip. */
   summary: string;

@@ -18,6 +18,7 @@ import {
   dieBoundaries,
   fitTransform,
   heatmapSummaryText,
+  OVER_CAPACITY_COLOUR,
   layerLabel,
   legendFor,
   packColour,
@@ -77,6 +78,7 @@ export class HeatmapView {
   private metric: HeatmapMetric = 'sram';
   private layer = 0;
   private layerNames: string[] = [];
+  private report: Report | null = null;
   private transform: ZoomTransform = zoomIdentity;
   /** The user has not moved the view since it was fitted: keep fitting on resize. */
   private fitted = true;
@@ -202,6 +204,7 @@ export class HeatmapView {
 
   /** A new report: the slider's range and names; the payload for the layer follows separately. */
   setReport(report: Report | null, layer: number): void {
+    this.report = report;
     const layers = report?.wafer?.layers ?? [];
     this.layerNames = layers.map((l) => l.name);
     if (!layers.length) {
@@ -253,6 +256,8 @@ export class HeatmapView {
     }
     if (this.current) {
       this.paint();
+      // The offscreen image changed: put it on the canvas now, not at the next pan or zoom.
+      this.drawNow();
       this.renderLegend();
       this.refreshTooltip();
     }
@@ -293,7 +298,7 @@ export class HeatmapView {
       }
     }
     this.wrap.classList.toggle('stale', entry.payload.layer !== this.layer);
-    this.summaryLine.textContent = heatmapSummaryText(entry.payload.summary);
+    this.summaryLine.textContent = this.summaryText(entry);
     this.renderLegend();
     this.refreshTooltip();
     this.callbacks.onPainted(entry.payload);
@@ -382,7 +387,7 @@ export class HeatmapView {
     const pixels = new Uint32Array(this.imageData.data.buffer);
     let lut = this.luts.get(this.metric);
     if (!lut) this.luts.set(this.metric, (lut = buildColourLut(this.metric)));
-    paintCells(entry.data, this.metric, lut, packColour(this.theme.idle), pixels);
+    paintCells(entry.data, this.metric, lut, packColour(this.theme.idle), pixels, packColour(OVER_CAPACITY_COLOUR));
     this.offscreenContext.putImageData(this.imageData, 0, 0);
   }
 
@@ -622,6 +627,12 @@ export class HeatmapView {
     }
   }
 
+  /** The layer's SRAM figure comes from the report (the same as the header and memory tab). */
+  private summaryText(entry: LayerEntry): string {
+    const wafer = this.report?.wafer;
+    return heatmapSummaryText(entry.payload.summary, wafer?.layers[entry.payload.layer], wafer?.sramBytes);
+  }
+
   private renderLegend(): void {
     const entry = this.current;
     clear(this.legend);
@@ -650,6 +661,12 @@ export class HeatmapView {
       el('span', { className: 'swatch swatch-idle', attrs: { 'aria-hidden': 'true' } }),
       el('span', { text: 'idle (nothing mapped)' }),
     ]);
+    const over = this.metric === 'sram'
+      ? el('div', { className: 'legend-over' }, [
+          el('span', { className: 'swatch swatch-over', attrs: { 'aria-hidden': 'true' } }),
+          el('span', { text: 'over capacity (needs more than the PE has)' }),
+        ])
+      : null;
     const dies = entry.payload.dies;
     const dieNote = el('div', { className: 'legend-dies' }, [
       el('span', { className: `swatch swatch-die${dies?.assumption ? ' dashed' : ''}`, attrs: { 'aria-hidden': 'true' } }),
@@ -660,6 +677,7 @@ export class HeatmapView {
       el('div', { className: 'legend-unit', text: legend.unit }),
       el('div', { className: 'legend-chart' }, []),
       idle,
+      ...(over ? [over] : []),
       dieNote,
     ];
     children[2].appendChild(chart);

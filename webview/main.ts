@@ -161,6 +161,8 @@ class Panel {
 
   private onResult(fileName: string, result: ResultNotification): void {
     if (!result || typeof result !== 'object') return;
+    if (this.keepLastGood(result)) return;
+    this.workspace.classList.remove('stale-result');
     if (this.state.uri !== result.uri && (this.state.uri !== undefined || this.state.layer === 0)) {
       // Another document, or a fresh panel: start at its first decoder layer (the embedding is a
       // table lookup, not what people come to see), on its own systems count. A restored panel
@@ -207,6 +209,24 @@ class Panel {
     if (this.state.systems > 0) this.requestTimeline(this.state.systems);
     this.saveState();
     this.postRendered();
+  }
+
+  /**
+   * While the file has a syntax error (typing), keep the last good result of the same file on
+   * screen, dimmed and labelled, instead of flipping to "cannot be simulated" at every keystroke.
+   */
+  private keepLastGood(result: ResultNotification): boolean {
+    const previous = this.result;
+    const syntax = result.report?.diagnostics?.find((d) => d?.code === 'syntax');
+    const previousSyntax = previous?.report?.diagnostics?.some((d) => d?.code === 'syntax');
+    if (!previous || previous.uri !== result.uri || !previous.report?.wafer || previousSyntax || !syntax) return false;
+    this.workspace.classList.add('stale-result');
+    this.bannerText.textContent = `Syntax error on line ${(syntax.range?.start.line ?? 0) + 1}: showing the last result that parsed, dimmed, until the file parses again.`;
+    this.banner.hidden = false;
+    this.badge.textContent = 'syntax error';
+    this.badge.className = 'badge badge-invalid';
+    this.host.post({ type: 'rendered', uri: result.uri, version: result.version, view: this.state.view });
+    return true;
   }
 
   private onHeatmap(payload: HeatmapPayload, receivedAt: number): void {

@@ -8,15 +8,12 @@ import { scaleBand, scaleLinear } from 'd3-scale';
 import { select } from 'd3-selection';
 import type { LayerMemory, Report } from '../protocol/index';
 import { clear, el, placeholder, placeTooltip, setTooltipLines, svg } from './dom';
-import { formatBytes, formatCount, formatInteger, formatPercent } from '../language-server/core/format/units';
+import { formatBytes, formatCount, formatPercent } from '../language-server/core/format/units';
 import {
   capacityCaption,
-  checkpointsOnWafer,
-  peakLayer,
   memoryxSegments,
-  typicalDecoderLayer,
-  waferPeakBytes,
-  waferSegments,
+  waferBarRows,
+  waferCaption,
   type Segment,
 } from './viewModel';
 
@@ -35,6 +32,8 @@ interface Marker {
 const ROW_HEIGHT = 30;
 const ROW_GAP = 30;
 const LABEL_WIDTH = 190;
+/** A capacity marker more than this many times the largest bar is drawn off scale. */
+const MARKER_REACH = 5;
 
 export class MemoryView {
   readonly root: HTMLElement;
@@ -88,7 +87,8 @@ export class MemoryView {
       );
       return;
     }
-    const width = Math.max(360, Math.min(1100, this.width - 4));
+    // Never wider than the panel (a 350 px panel must not scroll sideways).
+    const width = Math.max(240, Math.min(1100, this.width - 4));
     if (report.memoryx) this.renderMemoryx(report, width);
     if (report.wafer) this.renderWafer(report, width);
     this.fitLabelContrast();
@@ -148,9 +148,7 @@ export class MemoryView {
     this.content.appendChild(
       el('p', {
         className: `caption${wafer.fits ? '' : ' problem'}`,
-        text: `${capacityCaption(waferPeakBytes(wafer), wafer.sramBytes, 'SRAM')} · micro-batch ${formatInteger(
-          wafer.microBatch,
-        )} (largest that fits: ${formatInteger(wafer.maxMicroBatch)})`,
+        text: waferCaption(wafer),
       }),
     );
     this.content.appendChild(
@@ -161,16 +159,7 @@ export class MemoryView {
         )} per micro-batch) live on ${wafer.checkpoints.location === 'wafer' ? 'the wafer' : 'the activation servers'}.`,
       }),
     );
-    const rows: BarRow[] = [];
-    const largest = peakLayer(wafer);
-    const typical = typicalDecoderLayer(wafer);
-    const resident = checkpointsOnWafer(wafer);
-    if (largest) {
-      rows.push({ label: `Peak: ${largest.name}`, detail: formatBytes(largest.workingSetBytes + resident), segments: waferSegments(largest, resident) });
-    }
-    if (typical && typical !== largest) {
-      rows.push({ label: `Typical: ${typical.name}`, detail: formatBytes(typical.workingSetBytes + resident), segments: waferSegments(typical, resident) });
-    }
+    const rows: BarRow[] = waferBarRows(wafer);
     if (rows.length) {
       this.content.appendChild(
         this.stackedBars(
@@ -183,22 +172,29 @@ export class MemoryView {
     }
     if (wafer.layers.length > 1) {
       this.content.appendChild(el('h2', { className: 'section-title', text: 'Working set of every layer' }));
-      this.content.appendChild(this.layerColumns(wafer.layers, wafer.sramBytes, checkpointsOnWafer(wafer), width));
+      this.content.appendChild(this.layerColumns(wafer.layers, wafer.sramBytes, 0, width));
     }
   }
 
   /** Horizontal stacked bars sharing one byte axis, with vertical capacity markers. */
   private stackedBars(rows: BarRow[], markers: Marker[], width: number, title: string): HTMLElement {
-    const plotWidth = width - LABEL_WIDTH - 24;
+    // Narrow panels give the labels less room rather than push the plot off screen.
+    const labelWidth = Math.min(LABEL_WIDTH, Math.round(width * 0.36));
+    const plotWidth = width - labelWidth - 24;
     const markerSpace = markers.length * 16 + 6;
     const height = markerSpace + rows.length * (ROW_HEIGHT + ROW_GAP) + 10;
     const total = max(rows, (r) => r.segments.reduce((sum, s) => sum + s.bytes, 0)) ?? 0;
+    // The axis fits the data: a capacity far above the bar would squash it to nothing (a 436 GB
+    // model on a 0-60 TB axis), so such a marker is drawn at the edge, labelled "off scale".
+    const reach = total > 0 ? total * MARKER_REACH : 1;
+    const inRange = markers.filter((m) => m.value <= reach).map((m) => m.value);
     const x = scaleLinear()
-      .domain([0, Math.max(total, ...markers.map((m) => m.value), 1) * 1.04])
+      .domain([0, Math.max(total, ...inRange, 1) * 1.04])
       .range([0, plotWidth])
       .nice();
+    const domainEnd = x.domain()[1];
     const root = select(svg('svg', { className: 'memory-svg', attrs: { width, height, role: 'img', 'aria-label': title } }));
-    const g = root.append('g').attr('transform', `translate(${LABEL_WIDTH},${markerSpace})`);
+    const g = root.append('g').attr('transform', `translate(${labelWidth},${markerSpace})`);
     const rowsHeight = rows.length * (ROW_HEIGHT + ROW_GAP) - ROW_GAP;
     g.append('g')
       .attr('class', 'grid')
@@ -214,15 +210,15 @@ export class MemoryView {
       root
         .append('text')
         .attr('class', 'row-label')
-        .attr('x', LABEL_WIDTH - 10)
+        .attr('x', labelWidth - 10)
         .attr('y', markerSpace + y + ROW_HEIGHT / 2 - 2)
         .attr('text-anchor', 'end')
-        .text(truncate(row.label, 28));
+        .text(truncate(row.label, Math.max(8, Math.floor((labelWidth - 10) / 6.6))));
       if (row.detail) {
         root
           .append('text')
           .attr('class', 'row-detail')
-          .attr('x', LABEL_WIDTH - 10)
+          .attr('x', labelWidth - 10)
           .attr('y', markerSpace + y + ROW_HEIGHT / 2 + 12)
           .attr('text-anchor', 'end')
           .text(row.detail);
@@ -263,7 +259,8 @@ export class MemoryView {
         .on('pointerleave', () => (this.tooltip.hidden = true));
     });
     markers.forEach((m, i) => {
-      const mx = Math.round(x(m.value)) + 0.5;
+      const offScale = m.value > domainEnd;
+      const mx = Math.round(x(Math.min(m.value, domainEnd))) + 0.5;
       const marker = g.append('g').attr('class', `marker ${m.className}`);
       marker.append('line').attr('x1', mx).attr('x2', mx).attr('y1', -markerSpace + 4 + i * 16 + 6).attr('y2', rowsHeight + 4);
       const anchorEnd = mx > plotWidth * 0.7;
@@ -272,14 +269,15 @@ export class MemoryView {
         .attr('x', mx + (anchorEnd ? -5 : 5))
         .attr('y', -markerSpace + 4 + i * 16 + 8)
         .attr('text-anchor', anchorEnd ? 'end' : 'start')
-        .text(m.label);
+        .text(offScale ? `${m.label} (off scale) →` : m.label);
     });
     g.append('g')
       .attr('class', 'axis')
       .attr('transform', `translate(0,${rowsHeight + 6})`)
       .call(
         axisBottom(x)
-          .ticks(6)
+          // About one tick per 90 px, so labels like "10 TB" never run into each other.
+          .ticks(Math.max(2, Math.floor(plotWidth / 90)))
           .tickFormat((d) => formatBytes(Number(d))),
       );
     root.attr('height', markerSpace + rowsHeight + 32);
@@ -312,7 +310,7 @@ export class MemoryView {
       .domain(layers.map((l) => l.index))
       .range([0, innerWidth])
       .paddingInner(layers.length > 60 ? 0.1 : 0.25);
-    const peak = max(layers, (l) => l.workingSetBytes) ?? 0;
+    const peak = max(layers, (l) => l.residentBytes) ?? 0;
     const y = scaleLinear()
       .domain([0, Math.max(peak, sram) * 1.08])
       .range([innerHeight, 0])
@@ -334,15 +332,15 @@ export class MemoryView {
       .selectAll('rect')
       .data(layers)
       .join('rect')
-      .attr('class', (l) => `layer-column${l.workingSetBytes > sram ? ' over' : ''}`)
+      .attr('class', (l) => `layer-column${l.residentBytes > sram ? ' over' : ''}`)
       .attr('x', (l) => x(l.index) ?? 0)
       .attr('width', Math.max(1, x.bandwidth()))
-      .attr('y', (l) => y(l.workingSetBytes))
-      .attr('height', (l) => Math.max(0, innerHeight - y(l.workingSetBytes)))
+      .attr('y', (l) => y(l.residentBytes))
+      .attr('height', (l) => Math.max(0, innerHeight - y(l.residentBytes)))
       .on('pointerenter', (event: PointerEvent, l) => {
         setTooltipLines(this.tooltip, [
           l.name,
-          `working set ${formatBytes(l.workingSetBytes)} (${formatPercent(sram ? l.workingSetBytes / sram : 0)} of SRAM)`,
+          `on the wafer ${formatBytes(l.residentBytes)} (${formatPercent(sram ? l.residentBytes / sram : 0)} of SRAM)`,
           `weights ${formatBytes(l.weightBytes)} · gradients ${formatBytes(l.gradientBytes)}`,
           `activations ${formatBytes(l.activationBytes)} · workspace ${formatBytes(l.workspaceBytes)}`,
           `${formatCount(l.parameters)} parameters`,

@@ -6,7 +6,7 @@
 import { axisBottom, axisLeft } from 'd3-axis';
 import { brushX, type BrushBehavior, type D3BrushEvent } from 'd3-brush';
 import { scaleLinear, scaleLog } from 'd3-scale';
-import { select } from 'd3-selection';
+import { select, type Selection as D3Selection } from 'd3-selection';
 import { line } from 'd3-shape';
 import { zoom as d3zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from 'd3-zoom';
 import type { Report, ScalingResult, TimelineResult } from '../protocol/index';
@@ -21,6 +21,8 @@ import {
   laneGeometry,
   phaseTexts,
   speedupDomain,
+  publishedReferenceApplies,
+  systemsNote,
   scalingText,
   speedupSeries,
   systemsOptions,
@@ -159,7 +161,8 @@ export class TimelineView {
     }
     this.systemsSelect.disabled = !data.timeline;
     const loading = data.selectedSystems !== data.systems;
-    this.status.textContent = loading ? `Simulating ${formatInteger(data.selectedSystems)} systems…` : '';
+    const note = systemsNote(data.selectedSystems, data.report);
+    this.status.textContent = loading ? `Simulating ${formatInteger(data.selectedSystems)} systems…` : note;
     this.content.classList.toggle('stale', loading);
   }
 
@@ -552,20 +555,30 @@ export class TimelineView {
       })
       .on('pointerleave', () => (this.tooltip.hidden = true));
 
-    // The published point: a diamond with its label.
+    // The published point, only on the model it was measured on: a diamond with its label.
+    if (!publishedReferenceApplies(this.data?.report)) return this.scalingLegend(g);
     const px = x(PUBLISHED_SCALING.systems);
     const py = y(PUBLISHED_SCALING.speedup);
     const published = g.append('g').attr('class', 'published-point').attr('transform', `translate(${px},${py})`);
     published.append('path').attr('d', 'M0,-7L7,0L0,7L-7,0Z');
-    const labelLeft = px > innerWidth * 0.55;
+    // The label goes on the side with room; a narrow chart gets the short form (the full one in the tooltip).
+    const approxWidth = (text: string) => text.length * 6.4;
+    const roomRight = innerWidth - px - 12;
+    const roomLeft = px - 12;
+    const label = Math.max(roomLeft, roomRight) >= approxWidth(PUBLISHED_SCALING.label) ? PUBLISHED_SCALING.label : PUBLISHED_SCALING.shortLabel;
+    const labelLeft = roomRight < approxWidth(label) && roomLeft > roomRight;
+    published.append('title').text(PUBLISHED_SCALING.label);
     published
       .append('text')
       .attr('x', labelLeft ? -12 : 12)
       .attr('y', -10)
       .attr('text-anchor', labelLeft ? 'end' : 'start')
-      .text(PUBLISHED_SCALING.label);
+      .text(label);
 
-    // Legend.
+    this.scalingLegend(g);
+  }
+
+  private scalingLegend(g: D3Selection<SVGGElement, unknown, null, undefined>): void {
     const legend = g.append('g').attr('class', 'chart-legend').attr('transform', `translate(8,4)`);
     const entries: [string, string][] = [
       ['ideal-line', 'ideal (linear)'],

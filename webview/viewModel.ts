@@ -29,12 +29,21 @@ import {
   formatBytes,
   formatCount,
   formatDuration,
-  formatFlops,
   formatInteger,
   formatPercent,
   formatSeconds,
   formatSpeedup,
 } from '../language-server/core/format/units';
+import {
+  bytesPair,
+  checkpointsText,
+  constantValueText as constantText,
+  exactParametersText,
+  largestLayerText,
+  memoryxText,
+  misfitReason,
+  waferOccupancyText,
+} from '../language-server/core/format/figures';
 
 export type HeatmapMetric = PanelState['metric'];
 
@@ -79,8 +88,13 @@ export function clampLayer(layer: number, layerCount: number): number {
   return Math.min(Math.floor(layer), Math.floor(layerCount) - 1);
 }
 
-/** The layer a new document opens on: its first decoder layer, else the first layer. */
+/**
+ * The layer a new document opens on: the one where the wafer occupancy peaks (the layer that
+ * decides the fit, over capacity or not), else its first decoder layer, else the first layer.
+ */
 export function defaultLayer(report: Report | null | undefined): number {
+  const peak = report?.wafer?.peakLayer?.index;
+  if (typeof peak === 'number' && peak >= 0 && peak < (report?.wafer?.layers.length ?? 0)) return peak;
   const index = report?.wafer?.layers.findIndex((layer) => layer.name.startsWith('decoder')) ?? -1;
   return index >= 0 ? index : 0;
 }
@@ -109,6 +123,16 @@ export function systemsOptions(job: number): number[] {
   for (let n = 1; n <= MAX_SYSTEMS; n *= 2) options.push(n);
   if (Number.isInteger(job) && job >= 1 && job <= MAX_SYSTEMS && !options.includes(job)) options.push(job);
   return options.sort((a, b) => a - b);
+}
+
+/**
+ * A what-if above the cluster: the selector offers up to 2,048 systems, the cluster may have 16.
+ * Say so, so a 64-system timeline is not read as something this cluster can run.
+ */
+export function systemsNote(selected: number, report: Report | null | undefined): string {
+  const cluster = report?.cluster;
+  if (!cluster || !(cluster.systems >= 1) || selected <= cluster.systems) return '';
+  return `What-if: the cluster '${cluster.name}' has ${formatInteger(cluster.systems)} system${cluster.systems === 1 ? '' : 's'}; ${formatInteger(selected)} would need a larger one.`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -291,6 +315,10 @@ export function decodeHeatmap(payload: HeatmapPayload): DecodeResult {
 
 /** Full scale of the quantised values in the payload. */
 export const OCCUPANCY_FULL_SCALE = 65535;
+/** The encoder's reserved value for a PE that needs more than its SRAM (mapping.ts `encodeHeatmap`). */
+export const OCCUPANCY_OVER_CAPACITY = 65535;
+/** Over capacity gets a colour of its own, outside viridis (which ends in yellow): a full PE and an overflowing one never look alike. */
+export const OVER_CAPACITY_COLOUR = '#ff2d6f';
 export const UTILIZATION_FULL_SCALE = 255;
 
 /**
@@ -420,6 +448,7 @@ export function paintCells(
   lut: Uint32Array,
   idle: number,
   pixels: Uint32Array,
+  over: number = packColour(OVER_CAPACITY_COLOUR),
 ): void {
   const n = Math.min(pixels.length, data.width * data.height);
   if (metric === 'compute') {
@@ -433,7 +462,7 @@ export function paintCells(
     const shift = 16 - OCCUPANCY_LUT_BITS;
     for (let i = 0; i < n; i++) {
       const v = values[i];
-      pixels[i] = v === 0 ? idle : lut[v >> shift];
+      pixels[i] = v === 0 ? idle : v === OCCUPANCY_OVER_CAPACITY ? over : lut[v >> shift];
     }
   }
 }
@@ -659,14 +688,19 @@ export function peDetails(
   return { x, y, layerName: payload.layerName, sramUsedBytes, sramPerPeBytes: payload.sramPerPeBytes, utilization, hit, lines };
 }
 
-/** The heatmap's one-line summary. */
-export function heatmapSummaryText(summary: HeatmapPayload['summary']): string {
+/**
+ * The heatmap's one-line summary. The SRAM figure is the report's (what the wafer holds while this
+ * layer runs, against the wafer's SRAM), so the peak layer reads exactly as the header and memory tab.
+ */
+export function heatmapSummaryText(summary: HeatmapPayload['summary'], layer?: LayerMemory, sramBytes?: number): string {
   const busy = `PEs busy ${formatInteger(summary.busyPes)} of ${formatInteger(summary.totalPes)} (${formatPercent(
     summary.totalPes > 0 ? summary.busyPes / summary.totalPes : 0,
   )})`;
-  const sram = `SRAM used ${formatBytes(summary.sramUsedBytes)} of ${formatBytes(summary.sramTotalBytes)} (${formatPercent(
-    summary.sramTotalBytes > 0 ? summary.sramUsedBytes / summary.sramTotalBytes : 0,
-  )})`;
+  const sram = layer && sramBytes
+    ? `SRAM ${bytesPair(layer.residentBytes, sramBytes)} (${formatPercent(layer.residentBytes / sramBytes)})${layer.residentBytes > sramBytes ? ' over capacity' : ''}`
+    : `SRAM used ${formatBytes(summary.sramUsedBytes)} of ${formatBytes(summary.sramTotalBytes)} (${formatPercent(
+        summary.sramTotalBytes > 0 ? summary.sramUsedBytes / summary.sramTotalBytes : 0,
+      )})`;
   const idle = `idle area ${formatPercent(summary.idleFraction)}`;
   return `${busy} · ${sram} · ${idle}`;
 }
@@ -809,11 +843,21 @@ export function phaseTexts(timeline: TimelineResult): string[] {
  * Sandia National Laboratories with Cerebras, December 2024: a 1T-parameter model trained on
  * 16 CS-3 ran 15.3 times faster than on one (wafer-scale.md, "The headline").
  */
-export const PUBLISHED_SCALING: { systems: number; speedup: number; label: string } = {
+export const PUBLISHED_SCALING: { systems: number; speedup: number; label: string; shortLabel: string } = {
   systems: 16,
   speedup: 15.3,
   label: 'Sandia/Cerebras 1T: 16 CS-3 = 15.3x (published)',
+  shortLabel: '15.3x published',
 };
+
+/**
+ * The published point belongs to one model: the 1T GPT (1,008,038,758,400 parameters, 128 layers
+ * of hidden 25,600). Drawn on another model's curve it would read as a claim about that model.
+ */
+export function publishedReferenceApplies(report: Report | null | undefined): boolean {
+  const m = report?.model;
+  return !!m && m.layers === 128 && m.hiddenSize === 25600 && Math.abs(m.parameters - 1.008e12) < 0.01e12;
+}
 
 /** The curve sorted by systems, with non-positive points dropped (the axes are logarithmic). */
 export function speedupSeries(curve: ScalingPoint[] | undefined): ScalingPoint[] {
@@ -830,9 +874,14 @@ export function scalingText(scaling: Pick<ScalingResult, 'systems' | 'speedupVs1
       : `${formatSpeedup(scaling.speedupVs1)} on ${formatInteger(scaling.systems)} systems vs 1 (${formatPercent(scaling.efficiency)} scaling efficiency).`;
   const series = speedupSeries(scaling.curve);
   const firstPoor = series.find((p) => p.systems > 1 && p.efficiency < 0.5);
+  // Why a curve flattens: past some size a system gets less than one micro-batch of the batch.
+  const plateau = series.find((p) => p.systemsUsed !== undefined && p.systemsUsed < p.systems);
+  const why = plateau
+    ? ` It flattens from ${formatInteger(plateau.systems)} systems: the global batch leaves less than one micro-batch per system, so only ${formatInteger(plateau.systemsUsed ?? 0)} work.`
+    : '';
   return firstPoor
-    ? `${here} Efficiency falls below 50% from ${formatInteger(firstPoor.systems)} systems (${formatSpeedup(firstPoor.speedup)}).`
-    : here;
+    ? `${here} Efficiency falls below 50% from ${formatInteger(firstPoor.systems)} systems (${formatSpeedup(firstPoor.speedup)}).${why}`
+    : `${here}${why}`;
 }
 
 /** Log2 domain covering the curve, the ideal line and the published point. */
@@ -895,19 +944,40 @@ export function checkpointsOnWafer(wafer: NonNullable<Report['wafer']>): number 
   return wafer.checkpoints?.location === 'wafer' && wafer.checkpoints.bytes > 0 ? wafer.checkpoints.bytes : 0;
 }
 
-/** Peak SRAM use: the report's own figure when given, else the largest working set plus checkpoints on the wafer. */
+/** The wafer occupancy (sim/wafer.ts): the report's one figure. */
 export function waferPeakBytes(wafer: NonNullable<Report['wafer']>): number {
-  return wafer.peakBytes ?? wafer.perLayerPeakBytes + checkpointsOnWafer(wafer);
+  return wafer.peakBytes;
 }
 
 /**
- * The layer whose working set is the largest: the one that decides whether a micro-batch fits in
- * SRAM (not necessarily the layer with the most parameters, which the report names separately).
+ * The layer where the occupancy peaks (the report names it): the one that decides the fit, not
+ * necessarily the layer with the most parameters.
  */
 export function peakLayer(wafer: NonNullable<Report['wafer']>): LayerMemory | undefined {
+  const named = wafer.layers[wafer.peakLayer?.index ?? -1];
+  if (named) return named;
   let best: LayerMemory | undefined;
-  for (const l of wafer.layers) if (!best || l.workingSetBytes > best.workingSetBytes) best = l;
+  for (const l of wafer.layers) if (!best || l.residentBytes > best.residentBytes) best = l;
   return best;
+}
+
+/** The memory tab's wafer caption: the occupancy, where it peaks, and the micro-batch figures. */
+export function waferCaption(wafer: NonNullable<Report['wafer']>): string {
+  const recommended = wafer.recommendedMicroBatch >= 1 ? `recommended ${formatInteger(wafer.recommendedMicroBatch)}` : 'none keeps the margin';
+  const largest = wafer.largestFittingMicroBatch >= 1 ? `largest that fits ${formatInteger(wafer.largestFittingMicroBatch)}` : 'none fits';
+  return `${waferOccupancyText(wafer)}, peak in ${wafer.peakLayer.name} · micro-batch ${formatInteger(wafer.microBatch)} (${recommended}; ${largest})`;
+}
+
+/** The memory tab's stacked bars: the peak layer (its total is the occupancy) and a typical decoder layer. */
+export function waferBarRows(wafer: NonNullable<Report['wafer']>): { label: string; detail: string; segments: Segment[] }[] {
+  const rows: { label: string; detail: string; segments: Segment[] }[] = [];
+  const peak = peakLayer(wafer);
+  const typical = typicalDecoderLayer(wafer);
+  if (peak) rows.push({ label: `Peak: ${peak.name}`, detail: formatBytes(peak.residentBytes), segments: waferSegments(peak, peak.checkpointBytes) });
+  if (typical && typical !== peak) {
+    rows.push({ label: `Typical: ${typical.name}`, detail: formatBytes(typical.residentBytes), segments: waferSegments(typical, typical.checkpointBytes) });
+  }
+  return rows;
 }
 
 /**
@@ -954,9 +1024,10 @@ export function summaryRows(report: Report, timeline?: TimelineResult, systems?:
       'Model',
       'Parameters',
       m.activeParameters && m.activeParameters !== m.parameters
-        ? `${formatInteger(m.parameters)} (${formatCount(m.parameters)}), ${formatCount(m.activeParameters)} active`
-        : `${formatInteger(m.parameters)} (${formatCount(m.parameters)})`,
+        ? `${exactParametersText(m)}, ${m.approximation ? '≈' : ''}${formatCount(m.activeParameters)} active`
+        : exactParametersText(m),
     );
+    if (m.approximation) add('Model', 'Approximation', `${m.approximation.readAs}: ${m.approximation.reason}`);
     add(
       'Model',
       'Shape',
@@ -987,7 +1058,7 @@ export function summaryRows(report: Report, timeline?: TimelineResult, systems?:
   }
   const mx = report.memoryx;
   if (mx) {
-    add('MemoryX', 'Required', `${formatBytes(mx.requiredBytes)} (${mx.bytesPerParameter.toFixed(1)} bytes/parameter)`);
+    add('MemoryX', 'Required', `${memoryxText(mx)}, ${mx.bytesPerParameter.toFixed(1)} bytes/parameter`, !mx.fits);
     add('MemoryX', 'Capacity', formatBytes(mx.capacityBytes));
     add('MemoryX', 'Fits', mx.fits ? 'yes' : 'no', !mx.fits);
     add(
@@ -999,23 +1070,28 @@ export function summaryRows(report: Report, timeline?: TimelineResult, systems?:
   }
   const w = report.wafer;
   if (w) {
-    add('Wafer', 'Per-layer peak', `${formatBytes(w.perLayerPeakBytes)} (${w.largestLayer.name})`, !w.fits);
-    add('Wafer', 'SRAM', formatBytes(w.sramBytes));
-    if (w.peakBytes !== undefined) {
-      const headroom = w.headroom ?? (w.sramBytes > 0 ? 1 - w.peakBytes / w.sramBytes : 0);
-      add('Wafer', 'Peak SRAM use (with checkpoints on the wafer)', `${formatBytes(w.peakBytes)} (headroom ${formatPercent(headroom)})`, w.peakBytes > w.sramBytes);
-    }
+    add('Wafer', 'Occupancy', waferOccupancyText(w), !w.fits || w.headroom < w.headroomTarget);
+    add('Wafer', 'Peak layer', w.peakLayer.name);
     add('Wafer', 'Fits', w.fits ? 'yes' : 'no', !w.fits);
     add('Wafer', 'Micro-batch', formatInteger(w.microBatch));
-    add('Wafer', 'Max micro-batch that fits', formatInteger(w.maxMicroBatch), w.maxMicroBatch < w.microBatch);
-    add('Wafer', 'Activation checkpoints', `${formatBytes(w.checkpoints.bytes)} on ${w.checkpoints.location}`);
+    add(
+      'Wafer',
+      'Recommended micro-batch',
+      w.recommendedMicroBatch >= 1 ? `${formatInteger(w.recommendedMicroBatch)} (keeps ${formatPercent(w.headroomTarget, 0)} headroom)` : 'none fits',
+      w.recommendedMicroBatch < 1,
+    );
+    add('Wafer', 'Largest micro-batch that fits', w.largestFittingMicroBatch >= 1 ? formatInteger(w.largestFittingMicroBatch) : 'none', w.largestFittingMicroBatch < 1);
+    add('Wafer', 'Largest layer', largestLayerText(w));
+    add('Wafer', 'Activation checkpoints', checkpointsText(w));
   }
   const tl = timeline ?? report.timeline;
   if (tl) {
     const label = systems !== undefined ? ` (${formatInteger(systems)} system${systems === 1 ? '' : 's'})` : '';
-    add('Performance', `Step time${label}`, formatSeconds(tl.stepSeconds));
-    add('Performance', 'Tokens/s', `${formatInteger(tl.tokensPerSecond)} (${formatCount(tl.tokensPerSecond)})`);
-    add('Performance', 'MFU', `${formatPercent(tl.mfu)} of ${tl.peak.name} (${formatFlops(tl.peak.flops)})`);
+    const misfit = misfitReason(report);
+    add('Performance', `Step time${label}`, misfit ? `none: does not fit (${misfit}); ${formatSeconds(tl.stepSeconds)} if it fitted` : formatSeconds(tl.stepSeconds), !!misfit);
+    add('Performance', 'Tokens/s', `${formatInteger(tl.tokensPerSecond)} (${formatCount(tl.tokensPerSecond)})${misfit ? ' if it fitted' : ''}`);
+    // The peak's name already carries its value and whether it is an assumption.
+    add('Performance', 'MFU', `${formatPercent(tl.mfu)} of ${tl.peak.name}`);
     add('Performance', 'Bottleneck', BOUND_LABELS[tl.bottleneck] ?? tl.bottleneck);
     if (tl.timeToTrain) {
       add('Performance', 'Time to train', `${formatDuration(tl.timeToTrain.seconds)} for ${formatCount(tl.timeToTrain.tokens)} tokens (${tl.timeToTrain.basis})`);
@@ -1036,7 +1112,7 @@ export function summaryRows(report: Report, timeline?: TimelineResult, systems?:
     } else {
       add('Scaling', 'Speedup vs 1 system', `${formatSpeedup(s.speedupVs1)} on ${formatInteger(s.systems)} (${formatPercent(s.efficiency)} efficiency)`);
     }
-    add('Scaling', 'Published reference', PUBLISHED_SCALING.label);
+    if (publishedReferenceApplies(report)) add('Scaling', 'Published reference', PUBLISHED_SCALING.label);
   }
   return rows;
 }
@@ -1057,40 +1133,7 @@ export function sortedConstants(constants: ConstantUse[] | undefined): ConstantU
   return [...(constants ?? [])].sort((a, b) => Number(b.assumption) - Number(a.assumption) || a.name.localeCompare(b.name));
 }
 
-/** `15 PFLOP/s`, `48 KiB`, `1.1 GHz`: a constant's value in its own unit. */
+/** `15 PFLOP/s`, `48 KiB`, `1.1 GHz`: a constant's value in its own unit (the one formatter's). */
 export function constantValueText(c: ConstantUse): string {
-  const unit = (c.unit ?? '').trim();
-  const value = c.value;
-  if (!Number.isFinite(value)) return unit ? `– ${unit}` : '–';
-  // Byte units, possibly with a rate or a qualifier: 'B', 'B/s', 'B/s per TB', 'bytes per PE'.
-  const bytes = /^(?:bytes?|B)(\/s)?(\s.*)?$/.exec(unit);
-  if (bytes && !/^B\/param/.test(unit)) {
-    const binary = !bytes[1] && value < 1e6 && value % 1024 === 0;
-    return `${formatBytes(value, { binary })}${bytes[1] ?? ''}${bytes[2] ?? ''}`;
-  }
-  if (/^flop\/s$/i.test(unit)) return formatFlops(value);
-  if (unit === 's') return formatSeconds(value);
-  // Units that take SI prefixes: 1.1e9 Hz reads as 1.1 GHz.
-  if (/^(Hz|W|b\/s|bit\/s)$/.test(unit)) return `${siPrefixed(value)}${unit}`;
-  const text = Number.isInteger(value) && Math.abs(value) < 1e7 ? formatInteger(value) : compactNumber(value);
-  return unit ? `${text} ${unit}` : text;
-}
-
-function siPrefixed(value: number): string {
-  const prefixes: [number, string][] = [
-    [1e15, 'P'],
-    [1e12, 'T'],
-    [1e9, 'G'],
-    [1e6, 'M'],
-    [1e3, 'k'],
-  ];
-  for (const [size, prefix] of prefixes) if (Math.abs(value) >= size) return `${+(value / size).toPrecision(3)} ${prefix}`;
-  return `${+value.toPrecision(3)} `;
-}
-
-/** Plain numbers: up to 6 significant digits, exponent form for the very large and very small. */
-function compactNumber(value: number): string {
-  const abs = Math.abs(value);
-  if (abs !== 0 && (abs >= 1e7 || abs < 1e-3)) return value.toExponential(3).replace(/\.?0+e/, 'e').replace('e+', 'e');
-  return String(+value.toPrecision(6));
+  return constantText(c);
 }

@@ -3,15 +3,16 @@
  * simulator's findings into diagnostics on the keys that drive them. The CLI and the language
  * server both call this, so a diagnostic is the same wherever it is seen.
  */
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { batchProblems } from './config/checks';
 import { readConfig } from './config/read';
-import { resolveCluster } from './config/cluster';
+import { DEFAULT_CLUSTER, resolveCluster } from './config/cluster';
+import { newClusterFileText } from './format/clusterFile';
 import { buildModelStructure } from './model/structure';
 import { simulate, type SimulationInput, type Finding } from './sim/simulate';
 import type { ClusterSummary, ConstantUse, FitStatus, ModelSummary, Report } from './report';
 import { HF_TRAINING_ASSUMPTIONS } from './config/hf';
-import type { ClusterDescription, ConfigDocument, CoreDiagnostic, FixData, ModelStructure, Range } from './types';
+import type { ClusterDescription, ConfigDocument, CoreDiagnostic, FixData, ModelStructure, Range, RelatedLocation } from './types';
 import { lensSummary } from './format/summary';
 import { closestConstantName, overridableConstantNames, presetName, resolveHardware } from './sim/hardware';
 
@@ -39,11 +40,45 @@ export interface Analysis {
   simulationInput?: SimulationInput;
   /** Absolute path of the cluster file the config used, for cross-file updates. */
   clusterFile?: string;
+  /**
+   * Fingerprint of every input the analysis read: the document, the cluster file's text, the
+   * settings, `--systems`. Two analyses with the same fingerprint show the same figures, so a
+   * surface can tell a stale result from the current one even when the document did not change.
+   */
+  inputs: string;
 }
 
 const START: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 export function analyze(file: string, text: string, options: AnalyzeOptions): Analysis {
+  const read: string[] = [];
+  const tracked: AnalyzeOptions = {
+    ...options,
+    readFile: (path) => {
+      const content = options.readFile(path);
+      read.push(path, content ?? '\u0000missing');
+      return content;
+    },
+  };
+  const analysis = analyzeWith(file, text, tracked);
+  analysis.inputs = fingerprint([text, ...read, options.settingClusterPath ?? '', String(options.systems ?? ''), String(options.headroomWarning ?? '')]);
+  return analysis;
+}
+
+/** FNV-1a over the parts (with separators): cheap, and collisions only cost one skipped panel refresh. */
+function fingerprint(parts: string[]): string {
+  let hash = 0x811c9dc5;
+  for (const part of parts) {
+    for (let i = 0; i < part.length; i++) {
+      hash ^= part.charCodeAt(i);
+      hash = Math.imul(hash, 0x01000193) >>> 0;
+    }
+    hash = Math.imul(hash ^ 0xff, 0x01000193) >>> 0;
+  }
+  return `${hash.toString(16)}-${parts.reduce((n, p) => n + p.length, 0)}`;
+}
+
+function analyzeWith(file: string, text: string, options: AnalyzeOptions): Analysis {
   const document = readConfig(file, text, { readAs: options.readAs });
   const diagnostics: CoreDiagnostic[] = [...document.diagnostics];
 
@@ -86,7 +121,7 @@ export function analyze(file: string, text: string, options: AnalyzeOptions): An
   };
   const output = simulate(simulationInput);
   const clusterDocument = resolved.clusterDocument;
-  for (const finding of output.findings) diagnostics.push(findingToDiagnostic(finding, document, clusterDocument));
+  for (const finding of output.findings) diagnostics.push(findingToDiagnostic(finding, document, cluster, options, clusterDocument));
   // The reader checks the batch against num_csx when the config names it; otherwise the job runs
   // on the cluster's systems (or --systems), known only now.
   if (document.training.numCsx === undefined || options.systems !== undefined) {
@@ -111,8 +146,11 @@ export function analyze(file: string, text: string, options: AnalyzeOptions): An
     diagnostics: sortDiagnostics(diagnostics),
   };
   const fits = output.memoryx.fits && output.wafer.fits;
-  const status: FitStatus = !fits || hasErrors(diagnostics) ? 'does-not-fit' : 'fits';
-  return { document, report, status, summary: lensSummary(report), structure, simulationInput, clusterFile };
+  // A file that does not parse is invalid, whatever the part that parsed would give: the status
+  // bar and the panel must not call a typo "does not fit".
+  const syntaxError = diagnostics.some((d) => d.code === 'syntax' && d.severity === 'error');
+  const status: FitStatus = syntaxError ? 'invalid' : !fits || hasErrors(diagnostics) ? 'does-not-fit' : 'fits';
+  return { document, report, status, summary: lensSummary(report), structure, simulationInput, clusterFile, inputs: '' };
 }
 
 function finish(document: ConfigDocument, diagnostics: CoreDiagnostic[], cluster: ClusterSummary, status: FitStatus): Analysis {
@@ -123,7 +161,7 @@ function finish(document: ConfigDocument, diagnostics: CoreDiagnostic[], cluster
     cluster,
     diagnostics: sortDiagnostics(diagnostics),
   };
-  return { document, report, status, summary: lensSummary(report) };
+  return { document, report, status, summary: lensSummary(report), inputs: '' };
 }
 
 function hasErrors(diagnostics: CoreDiagnostic[]): boolean {
@@ -176,23 +214,32 @@ function emptyCluster(): ClusterSummary {
 }
 
 /**
- * Places a simulator finding on the key that drives it. Cluster fields of another file land on the
- * model block here (the cluster file gets its own diagnostic when it is open), with a fix that edits
- * the cluster file.
+ * Places a simulator finding on the key that drives it, with the other driving keys as related
+ * information. A cluster field of another file lands on the first driving key written in this
+ * config (the cluster file gets its own diagnostic when it is open), with a fix that edits the
+ * cluster file.
  */
-function findingToDiagnostic(finding: Finding, document: ConfigDocument, clusterDocument?: ConfigDocument): CoreDiagnostic {
+function findingToDiagnostic(finding: Finding, document: ConfigDocument, cluster: ClusterDescription, options: AnalyzeOptions, clusterDocument?: ConfigDocument): CoreDiagnostic {
   const local = document.sources[finding.field];
-  const range = local?.keyRange ?? document.sources['model.block']?.keyRange ?? START;
+  const firstDriver = (finding.related ?? []).map((r) => document.sources[r.field]).find((source) => source);
+  const range = local?.keyRange ?? firstDriver?.keyRange ?? document.sources['model.block']?.keyRange ?? START;
   const diagnostic: CoreDiagnostic = { severity: finding.severity, code: finding.code, message: finding.message, range };
-  if (finding.fix) {
-    const fix = fixFor(finding.fix, document, clusterDocument);
-    if (fix) diagnostic.fixes = [fix];
+  const related: RelatedLocation[] = [];
+  for (const r of finding.related ?? []) {
+    const source = document.sources[r.field];
+    if (source && source.keyRange !== range) related.push({ range: source.keyRange, message: r.message });
   }
+  const remote = clusterDocument?.sources[finding.field];
+  if (!local && remote && clusterDocument) related.unshift({ file: clusterDocument.file, range: remote.valueRange, message: 'the cluster\'s value' });
+  if (related.length) diagnostic.related = related;
+  const fixes = (finding.fixes ?? []).map((fix) => fixFor(fix, document, clusterDocument)).filter((fix): fix is FixData => !!fix);
+  if (finding.code === 'memoryx-capacity' && cluster.origin.kind === 'default') fixes.push(...defaultClusterFixes(finding, document, options));
+  if (fixes.length) diagnostic.fixes = fixes;
   return diagnostic;
 }
 
 function fixFor(
-  fix: NonNullable<Finding['fix']>,
+  fix: NonNullable<Finding['fixes']>[number],
   document: ConfigDocument,
   clusterDocument?: ConfigDocument,
 ): FixData | undefined {
@@ -204,6 +251,37 @@ function fixFor(
     return { title: fix.title, edits: [{ file: clusterDocument.file, range: remote.valueRange, newText }] };
   }
   return undefined;
+}
+
+/**
+ * The embedded default cluster has no file to edit: offer to write a cluster file with the
+ * smallest tier that fits next to the config and name it on the first line (YAML only: a
+ * config.json takes no comment), or to pick another cluster.
+ */
+function defaultClusterFixes(finding: Finding, document: ConfigDocument, options: AnalyzeOptions): FixData[] {
+  const fixes: FixData[] = [];
+  const tier = finding.fixes?.find((f) => f.field === 'cluster.memoryxCapacity')?.value;
+  if (tier !== undefined && document.format !== 'hf-config') {
+    const base = basename(document.file).replace(/\.(ya?ml|json)$/i, '');
+    const name = `${base}.cluster.yaml`;
+    const file = join(dirname(document.file), name);
+    const modeline = { range: START, newText: `# waferscope: cluster=${name}\n` };
+    let exists = false;
+    try {
+      exists = options.readFile(file) !== undefined;
+    } catch {
+      exists = false;
+    }
+    if (exists) {
+      // Never overwrite the user's file: only name it.
+      fixes.push({ title: `Use the existing ${name}`, edits: [modeline] });
+    } else {
+      const text = newClusterFileText(`${base}-${String(tier).replace(/\s+/g, '')}`, DEFAULT_CLUSTER.system, DEFAULT_CLUSTER.systems, String(tier));
+      fixes.push({ title: `Create ${name} with a ${tier} MemoryX and use it`, edits: [{ file, create: true, range: START, newText: text }, modeline] });
+    }
+  }
+  fixes.push({ title: 'Select another cluster…', edits: [], command: 'waferscope.selectCluster' });
+  return fixes;
 }
 
 /** A config.json describes a model, not a run: the training settings WaferScope assumes for it, shown as such. */

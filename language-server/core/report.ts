@@ -23,7 +23,7 @@ export interface ModelSummary {
   vocabSize: number;
   sequenceLength: number;
   experts?: { routed: number; topK: number; shared: number };
-  /** Present when the count is approximate (a model type read as another, `waferscope.readAs`); absent = exact. */
+  /** Present when the count is approximate (a model type read as another, `waferscope.readAs`); absent = exact. Every surface then prints "≈" before it. */
   approximation?: { readAs: string; reason: string };
   /** transformers class the architecture follows. */
   definition?: string;
@@ -81,32 +81,52 @@ export interface LayerMemory {
   index: number;
   name: string;
   parameters: number;
-  /** Peak on-wafer bytes while this layer runs, and what makes it up. */
+  /** Peak on-wafer bytes of the layer's own work while it runs, and what makes it up. */
   workingSetBytes: number;
+  /** Checkpoints of the layers below resident beside it (0 when they live on the activation servers). */
+  checkpointBytes: number;
+  /** What the wafer holds while this layer runs: working set + checkpoints; its maximum is `WaferResult.peakBytes`. */
+  residentBytes: number;
   weightBytes: number;
   gradientBytes: number;
   activationBytes: number;
   workspaceBytes: number;
 }
 
+/**
+ * The wafer at the simulated micro-batch. The figure every surface shows is `peakBytes` (wafer
+ * occupancy, defined in sim/wafer.ts: the largest working set plus the checkpoints resident beside
+ * it when they live on the wafer) at `peakLayer`.
+ */
 export interface WaferResult {
   sramBytes: number;
-  /** Largest per-layer working set at the simulated micro-batch. */
+  /** Largest per-layer working set at the simulated micro-batch (checkpoints excluded). */
   perLayerPeakBytes: number;
   /** Activation bytes of one decoder layer at the simulated micro-batch. */
   activationBytesPerLayer: number;
   fits: boolean;
   microBatch: number;
-  /** Largest micro-batch whose working set fits in SRAM (0: not even 1 fits). */
+  /** Largest micro-batch whose working set fits in SRAM (0: not even 1 fits), divisor of the batch or not. */
   maxMicroBatch: number;
+  /**
+   * What `auto` picks, the quick fixes write and completion offers first: the fastest micro-batch
+   * that divides the per-system batch and keeps the headroom margin (0: none fits at all).
+   */
+  recommendedMicroBatch: number;
+  /** Largest micro-batch that divides the per-system batch and fits in SRAM, margin or not (0: none). */
+  largestFittingMicroBatch: number;
+  /** The headroom margin the warnings use, as a fraction (the `headroomWarning` setting). */
+  headroomTarget: number;
   largestLayer: { index: number; name: string; parameters: number; bytes: number };
   /** Layer-input checkpoints of all layers for one micro-batch, and where they live. */
   checkpoints: { bytes: number; location: 'wafer' | 'activation-servers' };
   layers: LayerMemory[];
-  /** Peak SRAM use: the largest working set plus the checkpoints when they are kept on the wafer. */
-  peakBytes?: number;
-  /** 1 - peakBytes / sramBytes. */
-  headroom?: number;
+  /** WAFER OCCUPANCY: peak SRAM use, the largest working set plus the checkpoints when they are kept on the wafer. */
+  peakBytes: number;
+  /** The layer where the occupancy peaks. */
+  peakLayer: { index: number; name: string };
+  /** 1 - peakBytes / sramBytes (negative: over capacity). */
+  headroom: number;
 }
 
 export type Bound = 'compute' | 'weight-streaming' | 'swarmx' | 'memoryx' | 'activation-io';

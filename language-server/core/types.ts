@@ -26,12 +26,23 @@ export interface FixEdit {
   file?: string;
   range: Range;
   newText: string;
+  /** The edit writes a new file (`file`, with `newText` as its whole content). */
+  create?: boolean;
 }
 
 /** What a quick fix does; carried in `diagnostic.data` so the server can build the code action. */
 export interface FixData {
   title: string;
   edits: FixEdit[];
+  /** An editor command to run instead of (or after) the edits, e.g. `waferscope.selectCluster`. */
+  command?: string;
+}
+
+/** Another place that drives a diagnostic (LSP related information); `file` absent: the same document. */
+export interface RelatedLocation {
+  file?: string;
+  range: Range;
+  message: string;
 }
 
 export interface CoreDiagnostic {
@@ -42,6 +53,8 @@ export interface CoreDiagnostic {
   range: Range;
   /** Quick fixes for this diagnostic, most useful first. */
   fixes?: FixData[];
+  /** The other keys that drive it. */
+  related?: RelatedLocation[];
 }
 
 /** Where a normalised value was written: the key and the value, so diagnostics land on the right token. */

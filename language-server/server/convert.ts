@@ -4,8 +4,11 @@ import { URI } from 'vscode-uri';
 import {
   type CodeAction,
   CodeActionKind,
+  type CreateFile,
   type Diagnostic,
+  type DiagnosticRelatedInformation,
   DiagnosticSeverity,
+  type TextDocumentEdit,
   type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
@@ -29,9 +32,16 @@ export interface DiagnosticData {
   fixes: FixData[];
 }
 
-export function toLspDiagnostic(diagnostic: CoreDiagnostic): Diagnostic {
+/** `uri`: the document the diagnostic belongs to (related locations without a file are in it). */
+export function toLspDiagnostic(diagnostic: CoreDiagnostic, uri?: string): Diagnostic {
   const data: DiagnosticData = { fixes: diagnostic.fixes ?? [] };
+  const relatedInformation: DiagnosticRelatedInformation[] = [];
+  for (const related of diagnostic.related ?? []) {
+    const target = related.file ? URI.file(related.file).toString() : uri;
+    if (target) relatedInformation.push({ location: { uri: target, range: related.range }, message: related.message });
+  }
   return {
+    ...(relatedInformation.length ? { relatedInformation } : {}),
     range: diagnostic.range,
     severity: SEVERITY[diagnostic.severity],
     code: diagnostic.code,
@@ -49,20 +59,28 @@ export function quickFixes(uri: string, diagnostics: Diagnostic[]): CodeAction[]
     if (diagnostic.source !== 'waferscope') continue;
     const data = diagnostic.data as Partial<DiagnosticData> | undefined;
     for (const [index, fix] of (data?.fixes ?? []).entries()) {
-      const changes: Record<string, TextEdit[]> = {};
-      for (const edit of fix.edits) {
-        const target = edit.file ? URI.file(edit.file).toString() : uri;
-        (changes[target] ??= []).push({ range: edit.range, newText: edit.newText });
-      }
-      const workspaceEdit: WorkspaceEdit = { changes };
-      actions.push({
-        title: fix.title,
-        kind: CodeActionKind.QuickFix,
-        diagnostics: [diagnostic],
-        isPreferred: index === 0,
-        edit: workspaceEdit,
-      });
+      const action: CodeAction = { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: index === 0 };
+      if (fix.edits.length) action.edit = workspaceEdit(uri, fix);
+      if (fix.command) action.command = { title: fix.title, command: fix.command };
+      actions.push(action);
     }
   }
   return actions;
+}
+
+/** Plain `changes`, or `documentChanges` when the fix creates a file (its content goes in after creation). */
+function workspaceEdit(uri: string, fix: FixData): WorkspaceEdit {
+  const targetOf = (file?: string) => (file ? URI.file(file).toString() : uri);
+  if (!fix.edits.some((edit) => edit.create)) {
+    const changes: Record<string, TextEdit[]> = {};
+    for (const edit of fix.edits) (changes[targetOf(edit.file)] ??= []).push({ range: edit.range, newText: edit.newText });
+    return { changes };
+  }
+  const documentChanges: (CreateFile | TextDocumentEdit)[] = [];
+  for (const edit of fix.edits) {
+    const target = targetOf(edit.file);
+    if (edit.create) documentChanges.push({ kind: 'create', uri: target, options: { ignoreIfExists: true } });
+    documentChanges.push({ textDocument: { uri: target, version: null }, edits: [{ range: edit.range, newText: edit.newText }] });
+  }
+  return { documentChanges };
 }

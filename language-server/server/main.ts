@@ -6,6 +6,7 @@
 import {
   type CancellationToken,
   CodeActionKind,
+  CodeLensRefreshRequest,
   createConnection,
   DidChangeConfigurationNotification,
   type InitializeParams,
@@ -50,6 +51,10 @@ const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 let workspace: ConfigWorkspace;
 let canPullConfiguration = false;
+let canRefreshLenses = false;
+/** The inputs fingerprint last published per document: a change without a new version is a cluster or setting change. */
+const publishedInputs = new Map<string, { version: number; inputs: string }>();
+let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
 function log(message: string): void {
   connection.console.log(message);
@@ -73,6 +78,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   const options = (params.initializationOptions ?? {}) as { debounceMs?: number };
   const debounce = typeof options.debounceMs === 'number' ? options.debounceMs : DEFAULT_DEBOUNCE_MS;
   canPullConfiguration = !!params.capabilities.workspace?.configuration;
+  canRefreshLenses = !!params.capabilities.workspace?.codeLens?.refreshSupport;
   workspace = new ConfigWorkspace(
     (uri) => documents.get(uri),
     () => documents.all(),
@@ -153,6 +159,7 @@ documents.onDidChangeContent((event) => {
 });
 documents.onDidClose((event) => {
   workspace.forget(event.document.uri);
+  publishedInputs.delete(event.document.uri);
   void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
   // A closed cluster file is read from disk again by its models.
   if (isClusterPath(event.document.uri)) workspace.clusterChanged(filePath(event.document.uri));
@@ -169,20 +176,32 @@ function isClusterPath(uri: string): boolean {
 /** Diagnostics and the result notification for one analysed document version. */
 function publish(uri: string, analysis: Analysis, version: number): void {
   guard('publish', undefined, () => {
-    const diagnostics = analysis.report.diagnostics.map(toLspDiagnostic);
-    if (analysis.document.format === 'cluster') {
-      const path = filePath(uri);
-      diagnostics.push(...clusterFileDiagnostics(analysis, workspace.dependentsOf(path)).map(toLspDiagnostic));
-    }
+    // A cluster file also shows the errors of the models that use it: the same list goes to
+    // Problems and into the report the panel summarises, so both count the same.
+    const fromModels = analysis.document.format === 'cluster' ? clusterFileDiagnostics(analysis, workspace.dependentsOf(filePath(uri))) : [];
+    const report = fromModels.length ? { ...analysis.report, diagnostics: [...analysis.report.diagnostics, ...fromModels] } : analysis.report;
+    const diagnostics = report.diagnostics.map((d) => toLspDiagnostic(d, uri));
     void connection.sendDiagnostics({ uri, version, diagnostics });
     const result: ResultNotification = {
       uri,
       version,
+      inputs: analysis.inputs,
       status: analysis.status,
       summary: analysis.summary,
-      report: analysis.status === 'not-a-config' ? null : analysis.report,
+      report: analysis.status === 'not-a-config' ? null : report,
     };
     void connection.sendNotification(ResultNotificationMethod, result);
+    const before = publishedInputs.get(uri);
+    publishedInputs.set(uri, { version, inputs: analysis.inputs });
+    // An edit makes the editor ask for lenses again; a new cluster or setting (same version) does not.
+    if (canRefreshLenses && before !== undefined && before.version === version && before.inputs !== analysis.inputs) {
+      if (refreshTimer) clearTimeout(refreshTimer);
+      refreshTimer = setTimeout(() => {
+        refreshTimer = undefined;
+        void connection.sendRequest(CodeLensRefreshRequest.type);
+        void connection.languages.inlayHint.refresh();
+      }, 0);
+    }
   });
 }
 

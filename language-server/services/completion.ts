@@ -12,18 +12,13 @@ import {
 import type { Analysis } from '../core/analyze';
 import { keysAt, lookupKey, OPTIMIZER_NAMES, type KeyDoc } from '../core/config/keys';
 import type { Position } from '../core/types';
+import { findNodeAtLocation, parseTree } from 'jsonc-parser';
+import { isMap, isScalar, parseDocument } from 'yaml';
 import { cursorPath, isJson } from './documentPath';
+import { clusterSnippet } from '../core/format/clusterFile';
+import { formatBytes, formatPercent } from '../core/format/units';
 
-const CLUSTER_SNIPPET = [
-  'cluster:',
-  '  name: ${1:my-cluster}',
-  '  system: ${2|cs-3,cs-2|}          # hardware preset; constants can be overridden below',
-  '  systems: ${3:1}                  # CS-X systems available',
-  '  memoryx:',
-  '    capacity: ${4:55 TB}           # bytes, or a number with a unit (TB = 1e12 B, TiB = 2^40 B)',
-  '  overrides: {}                    # documented hardware constants by name',
-  '',
-].join('\n');
+const CLUSTER_SNIPPET = clusterSnippet();
 
 export function completions(text: string, analysis: Analysis, position: Position, uri: string): CompletionList {
   let format = analysis.document.format;
@@ -46,7 +41,12 @@ export function completions(text: string, analysis: Analysis, position: Position
 
   if (at.onKey) {
     const parent = at.keyRange ? at.path.slice(0, -1) : at.path;
-    const seen = new Set<string>();
+    // Keys already written beside the cursor are not offered again (the one being typed is).
+    const seen = presentKeys(text, parent, json);
+    const typing = at.keyRange ? String(at.path[at.path.length - 1]) : undefined;
+    if (typing !== undefined) seen.delete(typing);
+    // The new-cluster snippet already stands for the `cluster` key.
+    if (items.some((item) => item.kind === CompletionItemKind.Snippet)) seen.add('cluster');
     for (const key of keysAt(format, parent)) {
       if (seen.has(key.name)) continue;
       seen.add(key.name);
@@ -72,6 +72,28 @@ export function completions(text: string, analysis: Analysis, position: Position
   return { isIncomplete: false, items };
 }
 
+/** Keys of the mapping at `path`, read with the same parsers as the rest of the server. */
+function presentKeys(text: string, path: (string | number)[], json: boolean): Set<string> {
+  const keys = new Set<string>();
+  try {
+    if (json) {
+      const root = parseTree(text);
+      const node = root && (path.length ? findNodeAtLocation(root, path) : root);
+      for (const property of node?.type === 'object' ? (node.children ?? []) : []) {
+        const key = property.children?.[0]?.value;
+        if (typeof key === 'string') keys.add(key);
+      }
+    } else {
+      const document = parseDocument(text);
+      const node = path.length ? document.getIn(path, true) : document.contents;
+      if (isMap(node)) for (const item of node.items) if (isScalar(item.key)) keys.add(String(item.key.value));
+    }
+  } catch {
+    // A document too broken to read offers every key.
+  }
+  return keys;
+}
+
 function keyItem(key: KeyDoc, json: boolean): CompletionItem {
   const nested = key.type === 'map' || key.type === 'list';
   return {
@@ -86,14 +108,27 @@ function keyItem(key: KeyDoc, json: boolean): CompletionItem {
 function valueItems(key: KeyDoc, analysis: Analysis): CompletionItem[] {
   const values: { label: string; detail?: string }[] = (key.values ?? []).map((label) => ({ label }));
   if (key.type === 'micro-batch') {
-    const max = analysis.report.wafer?.maxMicroBatch;
-    if (max) values.unshift({ label: String(max), detail: 'largest micro-batch that fits on the wafer' });
+    const wafer = analysis.report.wafer;
+    const margin = wafer ? formatPercent(wafer.headroomTarget, 0) : '';
+    const suggested: { label: string; detail: string }[] = [];
+    if (wafer?.recommendedMicroBatch) {
+      suggested.push({ label: String(wafer.recommendedMicroBatch), detail: `recommended: what auto picks (fastest that keeps ${margin} headroom)` });
+    }
+    if (wafer?.largestFittingMicroBatch && wafer.largestFittingMicroBatch !== wafer.recommendedMicroBatch) {
+      suggested.push({ label: String(wafer.largestFittingMicroBatch), detail: `largest that fits (less than ${margin} headroom)` });
+    }
+    values.unshift(...suggested);
     for (const word of ['auto', 'explore', 'none']) if (!values.some((v) => v.label === word)) values.push({ label: word });
   }
   if (key.type === 'capacity') {
     for (const tier of ['1.5 TB', '12 TB', '55 TB', '1.2 PB']) values.push({ label: tier, detail: 'MemoryX capacity' });
     const needed = analysis.report.memoryx?.recommendedTierBytes;
-    if (needed) values.unshift({ label: `${needed} B`, detail: 'smallest announced tier that fits' });
+    if (needed) {
+      const label = formatBytes(needed).replace(/\u00a0/g, ' ');
+      const index = values.findIndex((v) => v.label === label);
+      if (index >= 0) values.splice(index, 1);
+      values.unshift({ label, detail: 'smallest announced tier that fits' });
+    }
   }
   return values.map((value, index) => ({
     label: value.label,

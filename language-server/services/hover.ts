@@ -5,8 +5,8 @@
 import { MarkupKind, type Hover } from 'vscode-languageserver-types';
 import type { Analysis } from '../core/analyze';
 import { lookupKey, type KeyDoc } from '../core/config/keys';
-import { formatBytes, formatPercent, formatSeconds } from '../core/format/units';
-import { formatParameters } from '../core/format/summary';
+import { formatBytes, formatCount, formatPercent, formatSeconds, formatSpeedup } from '../core/format/units';
+import { approximatePrefix, constantValueText, memoryxText, parametersText, waferOccupancyText } from '../core/format/figures';
 import type { ConstantUse } from '../core/report';
 import type { ConfigFormat, Position } from '../core/types';
 import { cursorPath } from './documentPath';
@@ -31,7 +31,7 @@ export function hover(text: string, analysis: Analysis, position: Position, depe
 function assumptionsLine(constants: ConstantUse[] | undefined, words: RegExp): string[] {
   const used = (constants ?? []).filter((c) => c.assumption && words.test(c.name));
   if (!used.length) return [];
-  return ['', `_Assumptions: ${used.map((c) => `${c.name} = ${c.value} ${c.unit}`).join('; ')}._`];
+  return ['', `_Assumptions: ${used.map((c) => `${c.name} = ${constantValueText(c)}`).join('; ')}._`];
 }
 
 function numbersFor(key: KeyDoc, analysis: Analysis, dependents: Analysis[]): string[] {
@@ -46,25 +46,29 @@ function numbersFor(key: KeyDoc, analysis: Analysis, dependents: Analysis[]): st
       const decoder = structure.layers.filter((layer) => layer.kind === 'decoder');
       const perLayer = decoder.length ? Number(decoder[decoder.length - 1].parameters) : 0;
       const decoderTotal = decoder.reduce((sum, layer) => sum + Number(layer.parameters), 0);
+      const approx = approximatePrefix(model);
       return [
-        `Parameters per decoder layer: **${formatParameters(model, perLayer)}** (${formatPercent(perLayer / model.parameters, 2)} of the total)`,
-        `All ${model.layers} decoder layers: ${formatParameters(model, decoderTotal)} (${formatPercent(decoderTotal / model.parameters)})`,
-        `Model total: **${formatParameters(model, model.parameters)}**${model.activeParameters !== model.parameters ? `, ${formatParameters(model, model.activeParameters)} active per token` : ''}`,
+        `Parameters per decoder layer: **${approx}${formatCount(perLayer)}** (${formatPercent(perLayer / model.parameters, 2)} of the total)`,
+        `All ${model.layers} decoder layers: ${approx}${formatCount(decoderTotal)} (${formatPercent(decoderTotal / model.parameters)})`,
+        `Model total: **${parametersText(model)}**`,
         ...(model.approximation ? [`Approximate: ${model.approximation.reason}.`] : []),
       ];
     }
     case 'model.vocabSize': {
       if (!model) return [];
-      return [`Embedding parameters: **${formatParameters(model, model.embeddingParameters)}** (${formatPercent(model.embeddingParameters / model.parameters)} of the total)`];
+      return [`Embedding parameters: **${approximatePrefix(model)}${formatCount(model.embeddingParameters)}** (${formatPercent(model.embeddingParameters / model.parameters)} of the total)`];
     }
     case 'training.microBatchSize': {
       const { wafer, training } = report;
       if (!wafer || !training) return [];
+      const margin = formatPercent(wafer.headroomTarget, 0);
       return [
-        `Micro-batch simulated: **${training.microBatchSize}**${training.microBatchSource === 'auto' ? ' (auto: the fastest divisor of the batch that fits)' : ''}`,
-        `Per-layer working set: **${formatBytes(wafer.perLayerPeakBytes)}** of ${formatBytes(wafer.sramBytes)} SRAM (${formatPercent(wafer.perLayerPeakBytes / wafer.sramBytes)})`,
+        `Micro-batch simulated: **${training.microBatchSize}**${training.microBatchSource === 'auto' ? ` (auto: the fastest divisor of the batch that keeps ${margin} headroom)` : ''}`,
+        `Wafer occupancy: **${waferOccupancyText(wafer)}**, peak in ${wafer.peakLayer.name}`,
         `Activations per decoder layer: ${formatBytes(wafer.activationBytesPerLayer)}`,
-        `Largest micro-batch that fits: **${wafer.maxMicroBatch}**`,
+        wafer.largestFittingMicroBatch >= 1
+          ? `Recommended micro-batch: **${wafer.recommendedMicroBatch}** (keeps ${margin} headroom); largest that fits: ${wafer.largestFittingMicroBatch}`
+          : `**No micro-batch fits**: even one sequence overflows the wafer's SRAM`,
         ...assumptionsLine(report.constants, /activation|checkpoint|recompute|workspace|buffer/i),
       ];
     }
@@ -76,7 +80,7 @@ function numbersFor(key: KeyDoc, analysis: Analysis, dependents: Analysis[]): st
         if (!r.scaling || !r.timeline) continue;
         const name = key.field === 'cluster.systems' ? `${baseName(r.file)}: ` : '';
         lines.push(
-          `${name}**${r.scaling.speedupVs1.toFixed(2)}x** faster than one system on ${r.scaling.systems} (efficiency ${formatPercent(r.scaling.efficiency)}), ${formatSeconds(r.timeline.stepSeconds)} per step`,
+          `${name}**${formatSpeedup(r.scaling.speedupVs1)}** faster than one system on ${r.scaling.systems} (efficiency ${formatPercent(r.scaling.efficiency)}), ${formatSeconds(r.timeline.stepSeconds)} per step`,
         );
       }
       if (lines.length) lines.push(...assumptionsLine(report.constants, /swarmx|latency|fill/i));
@@ -93,7 +97,7 @@ function numbersFor(key: KeyDoc, analysis: Analysis, dependents: Analysis[]): st
         const x = dependent.report.memoryx;
         if (!x) continue;
         lines.push(
-          `${baseName(dependent.report.file)}: needs **${formatBytes(x.requiredBytes)}** of ${formatBytes(x.capacityBytes)} (${x.fits ? 'fits' : '**does not fit**'})`,
+          `${baseName(dependent.report.file)}: needs **${memoryxText(x)}** (${x.fits ? 'fits' : '**does not fit**'})`,
           `- weights ${formatBytes(x.breakdown.weights)}, gradients ${formatBytes(x.breakdown.gradients)}, master weights ${formatBytes(x.breakdown.masterWeights)}, optimizer state ${formatBytes(x.breakdown.optimizerState)}`,
           `- vendor sizing (~50 B/parameter): ${formatBytes(x.vendorRuleBytes)}`,
         );

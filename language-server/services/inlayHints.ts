@@ -1,7 +1,7 @@
 /** Inlay hints: the numbers a key drives, written right after its value. */
 import { InlayHintKind, type InlayHint, type Range } from 'vscode-languageserver-types';
 import type { Analysis } from '../core/analyze';
-import { formatParameters } from '../core/format/summary';
+import { formatParameters } from '../core/format/figures';
 
 function within(range: Range, line: number): boolean {
   return line >= range.start.line && line <= range.end.line;

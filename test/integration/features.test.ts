@@ -49,7 +49,7 @@ describe('WaferScope features in VS Code', function () {
       () => `memoryx-capacity on ${uri.toString()}; now ${JSON.stringify(waferscopeDiagnostics(uri))}`,
     );
     assert.equal(error.severity, vscode.DiagnosticSeverity.Error);
-    assert.match(error.message, /12 TB/);
+    assert.match(error.message, /12\sTB/); // a no-break space inside values
 
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
       'vscode.executeCodeActionProvider',
@@ -80,9 +80,12 @@ describe('WaferScope features in VS Code', function () {
     await vscode.commands.executeCommand('waferscope.runSimulation');
     const report = api.outputText().slice(before);
     assert.match(report, /gpt-1t\.yaml/);
-    assert.match(report, /1\.01 T \(1,008,038,758,400\)/, 'the exact parameter count');
+    assert.match(report, /1,008,038,758,400 \(1\.01\sT\)/, 'the exact parameter count');
     assert.match(report, /MemoryX: fits/);
     assert.match(report, /Scaling over SwarmX/);
+    // The channel shows its end: the verdict is the last line, with the same summary as the lens.
+    const lastLine = report.trimEnd().split('\n').pop() ?? '';
+    assert.match(lastLine, /^Verdict: FITS · 1\.01\sT\sparams/);
     await panelMessage(api, (m) => m.type === 'rendered' && m.uri === document.uri.toString(), 'the panel to render the 1T result');
   });
 

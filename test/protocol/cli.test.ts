@@ -3,7 +3,7 @@
  * or usage with one line on stderr), the `--json` shape, `--systems`, `--cluster` and `sweep`.
  * Runs the built dist/cli.js as a user would.
  */
-import * as assert from 'node:assert/strict';
+import * as assert from '../unit/plainAssert';
 import { spawnSync } from 'node:child_process';
 
 function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
@@ -34,7 +34,9 @@ describe('waferscope CLI', function () {
     for (const key of ['sramBytes', 'perLayerPeakBytes', 'activationBytesPerLayer', 'fits', 'microBatch', 'maxMicroBatch']) assert.ok(key in report.wafer, key);
     for (const key of ['stepSeconds', 'tokensPerSecond', 'mfu', 'bottleneck', 'phases']) assert.ok(key in report.timeline, key);
     for (const key of ['systems', 'speedupVs1', 'efficiency', 'curve']) assert.ok(key in report.scaling, key);
-    assert.deepEqual(report.diagnostics, []);
+    // No error and no fit warning; at the auto micro-batch 16 (the largest divisor of 1,024 that
+    // keeps 10 % headroom) the weight stream is not hidden, which io-bound says.
+    assert.deepEqual(report.diagnostics.map((d: { code: string }) => d.code).filter((c: string) => c !== 'io-bound'), []);
   });
 
   it('exits 1 with the memoryx-capacity error on a 12 TB cluster', () => {

@@ -4,7 +4,7 @@
  * lens commands, inlay hints, cross-file updates, live settings and the panel's custom requests.
  * The server runs with no debounce so each wait is on a published result, never on a sleep.
  */
-import * as assert from 'node:assert/strict';
+import * as assert from '../unit/plainAssert';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
@@ -83,7 +83,11 @@ describe('language features over the protocol', function () {
     const diagnostics = await client.waitForDiagnostics(MODEL_URI, (d) => codes(d).includes('memoryx-capacity'));
     const error = diagnostics.find((d) => d.code === 'memoryx-capacity')!;
     assert.equal(error.severity, 1);
-    assert.equal(error.range.start.line, lineOf(text, '    model:'), 'on the model block');
+    // On the first key that drives the model state, with the others (and the cluster's value) as related information.
+    assert.equal(error.range.start.line, lineOf(text, 'num_hidden_layers:'), 'on num_hidden_layers');
+    const related = (error.relatedInformation ?? []).map((r) => [r.location.uri, r.location.range.start.line]);
+    assert.ok(related.some(([uri, line]) => uri === MODEL_URI && line === lineOf(text, 'hidden_size:')), `related: ${JSON.stringify(related)}`);
+    assert.ok(related.some(([uri]) => uri === CLUSTER_URI), 'the cluster file\'s capacity is related');
     assert.match(error.codeDescription?.href ?? '', /README\.md#memoryx-capacity$/);
 
     const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
@@ -116,7 +120,7 @@ describe('language features over the protocol', function () {
     const error = diagnostics.find((d) => d.code === 'wafer-sram')!;
     assert.equal(error.range.start.line, lineOf(text, 'micro_batch_size: 4096'));
     const result = await client.waitForResult(MODEL_URI);
-    const largest = result.report?.wafer?.maxMicroBatch;
+    const largest = result.report?.wafer?.largestFittingMicroBatch;
     assert.ok(largest && largest > 0 && largest < 4096);
     assert.match(typeof error.message === 'string' ? error.message : error.message.value, new RegExp(`\\b${largest}\\b`), 'the message names the largest micro-batch that fits');
 
@@ -135,6 +139,7 @@ describe('language features over the protocol', function () {
     const version = await client.change(MODEL_URI, fixed);
     const after = await client.waitForDiagnostics(MODEL_URI, (_d, params) => params.version === version);
     assert.ok(!codes(after).includes('wafer-sram'), `still: ${JSON.stringify(after)}`);
+    assert.ok(!codes(after).includes('wafer-headroom'), 'the first fix keeps the headroom margin too');
   });
 
   it('flags num_csx above the systems of the cluster and fixes it to what the cluster has', async () => {
@@ -183,7 +188,7 @@ describe('language features over the protocol', function () {
     assert.match(hidden, /7\.8\d B/, 'a 1T layer holds about 7.86 B parameters (12 h^2 + 13 h with h = 25600)');
 
     const micro = markdown(await client.request<Hover>('textDocument/hover', { textDocument: { uri: MODEL_URI }, position: at('csx.performance.micro_batch_size') }));
-    assert.match(micro, /Largest micro-batch that fits/);
+    assert.match(micro, /largest that fits/);
     assert.match(micro, /SRAM/);
     assert.match(micro, /Assumptions:/, 'the activation numbers rest on stated assumptions');
 
@@ -201,9 +206,39 @@ describe('language features over the protocol', function () {
       textDocument: { uri: CLUSTER_URI },
       position: { line, character: SMALL_CLUSTER_TEXT.split('\n')[line].indexOf('capacity') + 1 },
     }));
-    assert.match(text, /under-test\.yaml: needs \*\*16\.1 TB\*\*/);
+    assert.match(text, /under-test\.yaml: needs \*\*16\.1 TB of 12 TB/);
     assert.match(text, /does not fit/);
     assert.match(text, /optimizer state/);
+  });
+
+  it('completes micro_batch_size with what auto picks first, the largest that fits labelled, neither warning-free choice the current value', async () => {
+    const text = withMicroBatch(MODEL_TEXT, '');
+    await client.open(MODEL_URI, 'yaml', text);
+    const result = await client.waitForResult(MODEL_URI);
+    const wafer = result.report!.wafer!;
+    const line = lineOf(text, 'csx.performance.micro_batch_size:');
+    const values = await client.request<CompletionList>('textDocument/completion', {
+      textDocument: { uri: MODEL_URI },
+      position: { line, character: text.split('\n')[line].length },
+    });
+    const ordered = [...values.items].sort((a, b) => String(a.sortText).localeCompare(String(b.sortText)));
+    assert.equal(ordered[0].label, String(wafer.recommendedMicroBatch));
+    assert.match(String(ordered[0].detail), /recommended: what auto picks/);
+    const largest = ordered.find((i) => i.label === String(wafer.largestFittingMicroBatch));
+    assert.match(String(largest?.detail), /largest that fits/);
+    // The first choice written out gives no fit warning.
+    const version = await client.change(MODEL_URI, withMicroBatch(MODEL_TEXT, String(ordered[0].label)));
+    const after = await client.waitForDiagnostics(MODEL_URI, (_d, params) => params.version === version);
+    assert.ok(!codes(after).some((c) => c.startsWith('wafer')), codes(after).join(', '));
+  });
+
+  it("a cluster file's result counts the diagnostics Problems shows for it", async () => {
+    await client.open(MODEL_URI, 'yaml', pointingAt(MODEL_TEXT, 'small-12tb.cluster.yaml'));
+    await client.waitForDiagnostics(MODEL_URI, (d) => codes(d).includes('memoryx-capacity'));
+    await client.open(CLUSTER_URI, 'yaml', SMALL_CLUSTER_TEXT);
+    const problems = await client.waitForDiagnostics(CLUSTER_URI, (d) => codes(d).includes('memoryx-capacity'));
+    const result = await client.waitForResult(CLUSTER_URI, (r) => (r.report?.diagnostics.length ?? 0) > 0);
+    assert.equal(result.report!.diagnostics.length, problems.length);
   });
 
   it('completes keys of the layout, enum values and the cluster snippet', async () => {
@@ -216,8 +251,10 @@ describe('language features over the protocol', function () {
       position: { line: emptyLine, character: 6 },
     });
     const names = keys.items.map((i) => i.label);
-    for (const key of ['num_heads', 'filter_size', 'norm_type', 'position_embedding_type']) assert.ok(names.includes(key), `missing ${key}: ${names.join(', ')}`);
-    const withDoc = keys.items.find((i) => i.label === 'filter_size') as CompletionItem;
+    for (const key of ['norm_type', 'fp16_type', 'mixed_precision']) assert.ok(names.includes(key), `missing ${key}: ${names.join(', ')}`);
+    // Keys already written in this mapping are not offered again.
+    for (const key of ['num_heads', 'filter_size', 'hidden_size', 'vocab_size']) assert.ok(!names.includes(key), `${key} is already there`);
+    const withDoc = keys.items.find((i) => i.label === 'norm_type') as CompletionItem;
     assert.ok(withDoc.documentation, 'keys come with their docs');
 
     const fp16Line = lineOf(text, 'fp16_type: bfloat16');
@@ -251,6 +288,11 @@ describe('language features over the protocol', function () {
     });
     const item = snippet.items.find((i) => i.label === 'cluster');
     assert.ok(item?.insertText?.includes('memoryx:'), 'the new-cluster snippet');
+    assert.equal(snippet.items.filter((i) => i.label === 'cluster').length, 1, 'the snippet once, not also as a key');
+    // Its comments start in one column (as the user sees them once the placeholders hold their defaults).
+    const rendered = (item?.insertText ?? '').replace(/\$\{\d+\|([^,|]*)[^}]*\}/g, '$1').replace(/\$\{\d+:([^}]*)\}/g, '$1');
+    const columns = new Set(rendered.split('\n').filter((l) => l.includes('#')).map((l) => l.indexOf('#')));
+    assert.equal(columns.size, 1, rendered);
 
     await client.open(CLUSTER_URI, 'yaml', SMALL_CLUSTER_TEXT);
     await client.waitForResult(CLUSTER_URI);
@@ -268,8 +310,9 @@ describe('language features over the protocol', function () {
     const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: MODEL_URI } });
     assert.equal(lenses.length, 3);
     assert.ok(lenses.every((l) => l.range.start.line === 0));
-    assert.match(lenses[0].command!.title, /^1\.01 T params · MemoryX 16\.1 \/ 55 TB · wafer \d+(\.\d)? \/ 44 GB per layer · .+\/step on 1 CS-3$/);
-    assert.deepEqual(lenses.slice(1).map((l) => [l.command!.title, l.command!.command]), [
+    // Commands first, so a narrow editor cuts the figures, never the commands.
+    assert.match(lenses[2].command!.title, /^1\.01 T params · MemoryX 16\.1 \/ 55 TB · wafer \d+(\.\d)? \/ 44 GB · step .+ on 1 CS-3$/);
+    assert.deepEqual(lenses.slice(0, 2).map((l) => [l.command!.title, l.command!.command]), [
       ['Run Simulation', 'waferscope.runSimulation'],
       ['Show Wafer Heatmap', 'waferscope.showHeatmap'],
     ]);

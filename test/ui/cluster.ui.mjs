@@ -31,7 +31,7 @@ export const scenarios = [
       await statusItem(page, 'WaferScope: does not fit').waitFor({ timeout: STEP_TIMEOUT_MS });
       await openProblems(page);
       const marker = await waitForMarker(page, 'memoryx-capacity');
-      assert.match(marker, /12 TB/, marker);
+      assert.match(marker, /12\sTB/, marker); // a no-break space inside values
       await screenshot(page, 'select-cluster-12tb');
 
       await pickCluster(page, 'Embedded default');

@@ -10,7 +10,7 @@ export const scenarios = [
       await quickOpen(page, 'gpt-1t.yaml');
       const lens = page.locator('.codelens-decoration', { hasText: 'params' }).first();
       await lens.waitFor({ timeout: STEP_TIMEOUT_MS });
-      assert.match(await lens.innerText(), /1\.01 T params · MemoryX 16\.1 \/ 55 TB · wafer [\d.]+ \/ 44 GB per layer/);
+      assert.match(await lens.innerText(), /1\.01\sT\sparams · MemoryX 16\.1\s\/\s55\sTB · wafer [\d.]+\s\/\s44\sGB · step /);
       await page.locator('.codelens-decoration a', { hasText: 'Show Wafer Heatmap' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
 
       const key = page.locator('.view-line span', { hasText: /^hidden_size$/ }).first();
@@ -20,7 +20,7 @@ export const scenarios = [
       await hover.waitFor({ timeout: STEP_TIMEOUT_MS });
       const text = await hover.innerText();
       assert.match(text, /hidden_size/);
-      assert.match(text, /7\.86 B/);
+      assert.match(text, /7\.86\sB/);
       // Rest the mouse on the hover itself, as a reader does: it stays and settles.
       await hover.hover();
       await screenshot(page, 'hover');

@@ -4,8 +4,8 @@
  */
 import type { Report, ScalingPoint } from '../report';
 import type { CoreDiagnostic } from '../types';
-import { formatBytes, formatCount, formatInteger, formatPercent, formatRate, formatSeconds } from './units';
-import { approximatePrefix, formatParameters } from './summary';
+import { formatBytes, formatCount, formatPercent, formatRate, formatSeconds } from './units';
+import { checkpointsText, constantValueText, exactParametersText, largestLayerText, memoryxText, misfitReason, waferOccupancyText } from './figures';
 
 type Row = [string, string];
 
@@ -19,12 +19,6 @@ function diagnosticLine(d: CoreDiagnostic): string {
   return `  ${d.severity.padEnd(11)} ${where.padEnd(8)} ${d.message} [${d.code}]`;
 }
 
-/** Rates with SI prefixes (1.5e16 FLOP/s -> "15 PFLOP/s", 1.3e11 B/s per TB -> "130 GB/s per TB"); counts as written ("4,096 B"). */
-function constantValue(value: number, unit: string): string {
-  if (unit.includes('/s') || unit === 'Hz') return formatRate(value, unit);
-  return `${Number.isInteger(value) ? formatInteger(value) : value} ${unit}`;
-}
-
 export function formatReport(report: Report): string {
   const out: string[] = [];
   out.push(`WaferScope report: ${report.file} (${report.format})`);
@@ -33,11 +27,11 @@ export function formatReport(report: Report): string {
     const m = report.model;
     const rows: Row[] = [
       ['family', `${m.family} (${m.architecture})`],
-      ['parameters', `${formatParameters(m, m.parameters)} (${approximatePrefix(m)}${formatInteger(m.parameters)})`],
+      ['parameters', exactParametersText(m)],
     ];
     if (m.approximation) rows.push(['approximation', `read as ${m.approximation.readAs}: ${m.approximation.reason}`]);
     if (m.activeParameters !== m.parameters) {
-      rows.push(['active parameters', `${formatParameters(m, m.activeParameters)} (${approximatePrefix(m)}${formatInteger(m.activeParameters)})`]);
+      rows.push(['active parameters', exactParametersText({ ...m, parameters: m.activeParameters })]);
     }
     rows.push(
       ['layers x hidden', `${m.layers} x ${m.hiddenSize}`],
@@ -66,7 +60,7 @@ export function formatReport(report: Report): string {
       '',
       table('Training', [
         ['global batch', `${t.globalBatchSize} sequences x ${t.sequenceLength} tokens`],
-        ['micro-batch', `${t.microBatchSize}${t.microBatchSource === 'auto' ? ' (auto: fastest divisor of the batch that fits)' : ''}`],
+        ['micro-batch', `${t.microBatchSize}${t.microBatchSource === 'auto' ? ' (auto: fastest divisor of the batch that keeps the headroom)' : ''}`],
         ['systems used', `${t.numCsx} (${t.numCsxSource})`],
         ['accumulation steps', String(t.accumulationSteps)],
         ['precision / optimizer', `${t.precision} / ${t.optimizer}`],
@@ -79,7 +73,7 @@ export function formatReport(report: Report): string {
     out.push(
       '',
       table(`MemoryX: ${x.fits ? 'fits' : 'DOES NOT FIT'}`, [
-        ['required', `${formatBytes(x.requiredBytes)} of ${formatBytes(x.capacityBytes)} (${formatPercent(x.requiredBytes / x.capacityBytes)})`],
+        ['required', memoryxText(x)],
         ['weights', formatBytes(x.breakdown.weights)],
         ['gradients', formatBytes(x.breakdown.gradients)],
         ['master weights', formatBytes(x.breakdown.masterWeights)],
@@ -97,19 +91,20 @@ export function formatReport(report: Report): string {
     out.push(
       '',
       table(`Wafer: ${w.fits ? 'fits' : 'DOES NOT FIT'}`, [
-        ['per-layer peak', `${formatBytes(w.perLayerPeakBytes)} of ${formatBytes(w.sramBytes)} SRAM (${formatPercent(w.perLayerPeakBytes / w.sramBytes)})`],
+        ['occupancy', `${waferOccupancyText(w)}, peak in ${w.peakLayer.name}`],
         ['activations / layer', formatBytes(w.activationBytesPerLayer)],
-        ['micro-batch', `${w.microBatch} (largest that fits: ${w.maxMicroBatch})`],
-        ['largest layer', `${w.largestLayer.name}: ${formatCount(w.largestLayer.parameters)} params, ${formatBytes(w.largestLayer.bytes)}`],
-        ['checkpoints', `${formatBytes(w.checkpoints.bytes)} on ${w.checkpoints.location === 'wafer' ? 'the wafer' : 'the activation servers'}`],
+        ['micro-batch', microBatchText(w)],
+        ['largest layer', largestLayerText(w)],
+        ['checkpoints', checkpointsText(w)],
       ]),
     );
   }
 
   if (report.timeline) {
     const t = report.timeline;
+    const misfit = misfitReason(report);
     const rows: Row[] = [
-      ['step time', formatSeconds(t.stepSeconds)],
+      ['step time', misfit ? `none: it does not fit (${misfit}); ${formatSeconds(t.stepSeconds)} if it fitted` : formatSeconds(t.stepSeconds)],
       ['per micro-batch', `${formatSeconds(t.microBatchSeconds)} x ${t.accumulationSteps}`],
       ['throughput', formatRate(t.tokensPerSecond, 'tokens/s')],
       ['MFU', `${formatPercent(t.mfu)} of ${t.peak.name}`],
@@ -131,7 +126,7 @@ export function formatReport(report: Report): string {
       '',
       table(
         'Assumptions and overrides',
-        assumptions.map((k) => [k.name, `${constantValue(k.value, k.unit)}${k.overridden ? ' (overridden)' : ' (assumption)'}`]),
+        assumptions.map((k) => [k.name, `${constantValueText(k)}${k.overridden ? ' (overridden)' : ' (assumption)'}`]),
       ),
     );
   }
@@ -149,4 +144,12 @@ export function formatScaling(curve: ScalingPoint[], highlight?: number): string
     return `  ${String(p.systems).padStart(5)}  ${formatSeconds(p.stepSeconds).padStart(10)}  ${p.speedup.toFixed(2).padStart(8)}x  ${formatPercent(p.efficiency).padStart(8)}${mark}`;
   });
   return ['Scaling over SwarmX (data parallel)', '  systems   step time   speedup  efficiency', ...rows].join('\n');
+}
+
+/** "16 (recommended: 16, keeps 10% headroom; largest that fits: 32)". */
+function microBatchText(w: NonNullable<Report['wafer']>): string {
+  const notes: string[] = [];
+  if (w.recommendedMicroBatch >= 1) notes.push(`recommended ${w.recommendedMicroBatch}, keeps ${formatPercent(w.headroomTarget, 0)} headroom`);
+  notes.push(w.largestFittingMicroBatch >= 1 ? `largest that fits ${w.largestFittingMicroBatch}` : 'none fits');
+  return `${w.microBatch} (${notes.join('; ')})`;
 }

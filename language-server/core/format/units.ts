@@ -5,6 +5,12 @@
  */
 import { format } from 'd3-format';
 
+/**
+ * Between a number and its unit: a no-break space, so no editor, tooltip or panel ever wraps
+ * inside a value ("4.03 TB", "21.5 min/step"). Plain text consumers (JSON) never see it: they get numbers.
+ */
+export const NBSP = '\u00a0';
+
 const SI_UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB'];
 const IEC_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
 
@@ -42,18 +48,18 @@ export function formatBytes(bytes: number, options: BytesOptions = {}): string {
     text = format(`.${digits}~r`)(value);
   }
   if (unit === 0) text = String(Math.round(value));
-  return `${sign}${text} ${units[unit]}`;
+  return `${sign}${text}${NBSP}${units[unit]}`;
 }
 
 /** Seconds with a unit that keeps 3 significant digits: `0.00042` -> `420 µs`, `12.34` -> `12.3 s`. */
 export function formatSeconds(seconds: number): string {
   if (!Number.isFinite(seconds)) return '–';
   const abs = Math.abs(seconds);
-  if (abs === 0) return '0 s';
-  if (abs < 1e-6) return `${threeSignificant(seconds * 1e9)} ns`;
-  if (abs < 1e-3) return `${threeSignificant(seconds * 1e6)} µs`;
-  if (abs < 1) return `${threeSignificant(seconds * 1e3)} ms`;
-  if (abs < 120) return `${threeSignificant(seconds)} s`;
+  if (abs === 0) return `0${NBSP}s`;
+  if (abs < 1e-6) return `${threeSignificant(seconds * 1e9)}${NBSP}ns`;
+  if (abs < 1e-3) return `${threeSignificant(seconds * 1e6)}${NBSP}µs`;
+  if (abs < 1) return `${threeSignificant(seconds * 1e3)}${NBSP}ms`;
+  if (abs < 120) return `${threeSignificant(seconds)}${NBSP}s`;
   return formatDuration(seconds);
 }
 
@@ -62,14 +68,14 @@ export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '–';
   const abs = Math.abs(seconds);
   if (abs < 120) return formatSeconds(seconds);
-  if (abs < 2 * 3600) return `${threeSignificant(seconds / 60)} min`;
-  if (abs < 2 * 86400) return `${threeSignificant(seconds / 3600)} h`;
+  if (abs < 2 * 3600) return `${threeSignificant(seconds / 60)}${NBSP}min`;
+  if (abs < 2 * 86400) return `${threeSignificant(seconds / 3600)}${NBSP}h`;
   if (abs < 730 * 86400) return plural(threeSignificant(seconds / 86400), 'day');
   return plural(threeSignificant(seconds / (365.25 * 86400)), 'year');
 }
 
 function plural(value: string, unit: string): string {
-  return `${value} ${unit}${value === '1' ? '' : 's'}`;
+  return `${value}${NBSP}${unit}${value === '1' ? '' : 's'}`;
 }
 
 /**
@@ -87,7 +93,7 @@ export function formatCount(value: number): string {
     [1e3, 'k'],
   ];
   for (const [size, suffix] of steps) {
-    if (abs >= size * 0.9995) return `${threeSignificant(value / size)} ${suffix}`;
+    if (abs >= size * 0.9995) return `${threeSignificant(value / size)}${NBSP}${suffix}`;
   }
   return threeSignificant(value);
 }
@@ -109,7 +115,7 @@ export function formatFlops(flopsPerSecond: number): string {
   if (!Number.isFinite(flopsPerSecond)) return '–';
   const text = format('.3~s')(flopsPerSecond);
   const match = /^(-?[0-9.]+)([a-zA-Zµ]?)$/.exec(text);
-  return match ? `${match[1]} ${match[2]}FLOP/s` : `${text} FLOP/s`;
+  return match ? `${match[1]}${NBSP}${match[2]}FLOP/s` : `${text}${NBSP}FLOP/s`;
 }
 
 /** Speedups: `15.3` -> `15.3×`. */
@@ -123,5 +129,5 @@ export function formatRate(value: number, unit: string): string {
   if (!Number.isFinite(value)) return '–';
   const text = format('.3~s')(value);
   const match = /^(-?[0-9.]+)([a-zA-Zµ]?)$/.exec(text);
-  return match ? `${match[1]} ${match[2]}${unit}` : `${text} ${unit}`;
+  return match ? `${match[1]}${NBSP}${match[2]}${unit}` : `${text}${NBSP}${unit}`;
 }

@@ -855,7 +855,8 @@ export function encodeHeatmap(
   const perPe = meta.sramPerPeBytes > 0 ? meta.sramPerPeBytes : 1;
   for (let i = 0; i < count; i++) {
     const fraction = heatmap.occupancyBytes[i] / perPe;
-    occupancy[i] = fraction >= 1 ? 65535 : fraction > 0 ? Math.round(fraction * 65535) : 0;
+    // 65535 is reserved for "over capacity" (the PE needs more than its SRAM); a full PE is 65534.
+    occupancy[i] = fraction > 1 ? 65535 : fraction > 0 ? Math.max(1, Math.min(65534, Math.round(fraction * 65535))) : 0;
     const u = heatmap.utilization[i];
     utilization[i] = u >= 1 ? 255 : u > 0 ? Math.round(u * 255) : 0;
   }

@@ -41,7 +41,10 @@ export interface Finding {
   message: string;
   /** Canonical source field, e.g. 'training.microBatchSize', 'cluster.memoryxCapacity'. */
   field: string;
-  fix?: { field: string; value: number | string; title: string };
+  /** Quick fixes, most useful first. */
+  fixes?: { field: string; value: number | string; title: string }[];
+  /** Other keys that drive the figure (shown as related information where they are written). */
+  related?: { field: string; message: string }[];
 }
 
 export interface SimulationOutput {
@@ -132,7 +135,7 @@ interface Prepared {
   modelFlopsPerToken: number;
   /** Largest micro-batch that keeps the headroom margin (for the warning's suggestion). */
   maxMicroBudget: number;
-  /** Largest micro-batch whose working sets and all checkpoints fit in SRAM. */
+  /** Largest micro-batch whose working sets and the checkpoints stay inside the headroom budget. */
   maxMicroWithCheckpoints: number;
   /** Largest micro-batch whose working sets fit in SRAM (checkpoints on the activation servers). */
   maxMicroSram: number;
@@ -179,7 +182,7 @@ function prepare(input: SimulationInput): Prepared {
     rates: { ioBandwidth: hw.systemIoBandwidth, checkpointBandwidth: hw.activationServerBandwidth },
     modelFlopsPerToken,
     maxMicroBudget: maxMicroBatch(layers, job.sequenceLength, budgetBytes),
-    maxMicroWithCheckpoints: maxMicroBatch(layers, job.sequenceLength, sramBytes, true),
+    maxMicroWithCheckpoints: maxMicroBatch(layers, job.sequenceLength, budgetBytes, true),
     maxMicroSram: maxMicroBatch(layers, job.sequenceLength, sramBytes),
   };
   if (!byKey) {
@@ -256,11 +259,12 @@ function checkpointsFit(p: Prepared, micro: number): boolean {
 /**
  * The micro-batch for `systems` systems. An explicit number is used as written (capped at the
  * per-system batch); `none` means one micro-batch per system; `auto`/`explore` pick, among the
- * divisors of the per-system batch whose working set fits in SRAM, the one with the shortest
- * step (the compiler's choice may use the whole wafer; the headroom margin only warns about
- * values written in the config). Among micro-batches that keep the checkpoints in the same place
- * a larger one is never slower (step = n x T(b) with T(b)/b non-increasing), so only the largest
- * with on-wafer checkpoints and the largest overall are compared.
+ * divisors of the per-system batch that keep the headroom margin (so writing auto's choice gives
+ * no warning: one rule for auto, the quick fixes and completion), the one with the shortest step;
+ * when not even one sequence keeps the margin, the fastest that fits in SRAM at all. Among
+ * micro-batches that keep the checkpoints in the same place a larger one is never slower
+ * (step = n x T(b) with T(b)/b non-increasing), so only the largest with on-wafer checkpoints and
+ * the largest overall are compared.
  */
 function resolveMicro(
   p: Prepared,
@@ -271,7 +275,8 @@ function resolveMicro(
 ): { micro: number; source: 'config' | 'auto' } {
   if (typeof setting === 'number') return { micro: Math.max(1, Math.min(setting, perSystemBatch)), source: 'config' };
   if (setting === 'none') return { micro: perSystemBatch, source: 'config' };
-  const largest = largestDivisorAtMost(perSystemBatch, p.maxMicroSram, evenSplit);
+  const limit = p.maxMicroBudget >= 1 ? p.maxMicroBudget : p.maxMicroSram;
+  const largest = largestDivisorAtMost(perSystemBatch, limit, evenSplit);
   // Not even one sequence fits: report the smallest micro-batch (the wafer-sram error follows).
   if (largest === 0) return { micro: 1, source: 'auto' };
   const onWafer = largestDivisorAtMost(perSystemBatch, Math.min(p.maxMicroWithCheckpoints, largest), evenSplit);
@@ -372,7 +377,14 @@ function simulateUnsafe(input: SimulationInput): SimulationOutput {
   };
 
   const memoryx = p.memoryx;
-  const wafer = waferResult(p.layers, s, micro, p.sramBytes, p.sramBytes);
+  const perSystemBatch = Math.ceil(job.globalBatch / evaluation.systemsUsed);
+  const evenSplit = job.globalBatch % evaluation.systemsUsed === 0;
+  const recommended = p.maxMicroSram >= 1 ? resolveMicro(p, perSystemBatch, evenSplit, 'auto', evaluation.depth).micro : 0;
+  const wafer = waferResult(p.layers, s, micro, p.sramBytes, p.budgetBytes, {
+    recommendedMicroBatch: recommended,
+    largestFittingMicroBatch: largestDivisorAtMost(perSystemBatch, p.maxMicroSram, evenSplit),
+    headroomTarget: p.headroom,
+  });
 
   const parameters = Number(input.structure.totalParameters > 0n ? input.structure.totalParameters : 0n);
   const timeToTrain = job.maxSteps
@@ -403,8 +415,9 @@ function simulateUnsafe(input: SimulationInput): SimulationOutput {
   const scaling = scalingResult(requested.systems, curve);
 
   findings.push(...memoryxFindings(p));
-  findings.push(...waferFindings(p, wafer, micro, evaluation.microBatchSource, Math.ceil(job.globalBatch / evaluation.systemsUsed)));
-  findings.push(...ioFindings(p, tokensPerMicroBatch, evaluation.checkpointsOnWafer, evaluation.microBatchSource));
+  findings.push(...waferFindings(p, wafer, micro, perSystemBatch));
+  // A run that cannot fit has no I/O balance to tune: the fit errors say what to change first.
+  if (wafer.fits) findings.push(...ioFindings(p, tokensPerMicroBatch, evaluation.checkpointsOnWafer, evaluation.microBatchSource));
   const configured = input.training?.numCsx;
   const clusterSystems = positiveInt(input.cluster?.systems, 1);
   if (typeof configured === 'number' && Number.isFinite(configured) && configured > clusterSystems) {
@@ -413,7 +426,7 @@ function simulateUnsafe(input: SimulationInput): SimulationOutput {
       severity: 'error',
       message: `num_csx is ${formatInteger(configured)} but the cluster '${input.cluster?.name ?? ''}' has ${formatInteger(clusterSystems)} ${hw.preset.toUpperCase()} system${clusterSystems === 1 ? '' : 's'}.`,
       field: 'training.numCsx',
-      fix: { field: 'training.numCsx', value: clusterSystems, title: `Use the cluster's ${clusterSystems} system${clusterSystems === 1 ? '' : 's'}` },
+      fixes: [{ field: 'training.numCsx', value: clusterSystems, title: `Use the cluster's ${clusterSystems} system${clusterSystems === 1 ? '' : 's'}` }],
     });
   }
 
@@ -447,8 +460,9 @@ function memoryxFindings(p: Prepared): Finding[] {
         `but the cluster has ${formatBytes(m.capacityBytes)}.` +
         (tier ? ` The smallest MemoryX that holds it is ${tier.label}${tier.deployedOnly ? ' (the configuration of the 1T run, not a catalogue tier)' : ''}.` : ' No announced MemoryX tier is that large.'),
       field: 'cluster.memoryxCapacity',
+      related: MODEL_STATE_DRIVERS,
     };
-    if (tier) finding.fix = { field: 'cluster.memoryxCapacity', value: tier.label, title: `Use a ${tier.label} MemoryX` };
+    if (tier) finding.fixes = [{ field: 'cluster.memoryxCapacity', value: tier.label, title: `Use a ${tier.label} MemoryX` }];
     findings.push(finding);
   } else if (m.capacityBytes > 0 && 1 - m.requiredBytes / m.capacityBytes < p.headroom) {
     const finding: Finding = {
@@ -456,62 +470,96 @@ function memoryxFindings(p: Prepared): Finding[] {
       severity: 'warning',
       message: `The model state uses ${formatPercent(m.requiredBytes / m.capacityBytes)} of MemoryX (${formatBytes(m.requiredBytes)} of ${formatBytes(m.capacityBytes)}); less than ${formatPercent(p.headroom, 0)} headroom.`,
       field: 'cluster.memoryxCapacity',
+      related: MODEL_STATE_DRIVERS,
     };
-    const next = p.hw.memoryxTiers.find((t) => t.bytes > m.capacityBytes);
-    if (next) finding.fix = { field: 'cluster.memoryxCapacity', value: next.label, title: `Use a ${next.label} MemoryX` };
+    // The next tier up that restores the margin (a bigger one that still warns would be no fix).
+    const next = p.hw.memoryxTiers.find((t) => t.bytes > m.capacityBytes && 1 - m.requiredBytes / t.bytes >= p.headroom);
+    if (next) finding.fixes = [{ field: 'cluster.memoryxCapacity', value: next.label, title: `Use a ${next.label} MemoryX` }];
     findings.push(finding);
   }
   return findings;
 }
 
-function waferFindings(p: Prepared, wafer: WaferResult, micro: number, source: 'config' | 'auto', perSystemBatch: number): Finding[] {
-  const findings: Finding[] = [];
-  let peakLayer = { name: '', workingSetBytes: 0 };
-  for (const layer of wafer.layers) if (layer.workingSetBytes > peakLayer.workingSetBytes) peakLayer = layer;
+/** The keys whose values make up the model state in MemoryX (related information of its diagnostics). */
+const MODEL_STATE_DRIVERS: NonNullable<Finding['related']> = [
+  { field: 'model.numLayers', message: 'layers: the model state grows with each one' },
+  { field: 'model.hiddenSize', message: 'hidden size: parameters per layer grow with its square' },
+  { field: 'model.ffnSize', message: 'FFN size: the MLP parameters of every layer' },
+  { field: 'model.vocabSize', message: 'vocabulary: the embedding (and an untied LM head)' },
+  { field: 'training.optimizer', message: 'optimizer: its state in bytes per parameter' },
+  { field: 'training.precision', message: 'precision: bytes of weights, gradients and master copy' },
+];
+
+/** The keys whose values make up a layer's working set on the wafer. */
+const WAFER_DRIVERS: NonNullable<Finding['related']> = [
+  { field: 'training.microBatchSize', message: 'micro-batch: activations grow with it' },
+  { field: 'training.sequenceLength', message: 'sequence length: activations grow with it' },
+  { field: 'model.hiddenSize', message: "hidden size: the layer's weights and activations" },
+  { field: 'model.ffnSize', message: "FFN size: the layer's weights and activations" },
+];
+
+function waferFindings(p: Prepared, wafer: WaferResult, micro: number, perSystemBatch: number): Finding[] {
   const sram = p.sramBytes;
+  const peak = wafer.peakLayer.name;
+  const recommended = wafer.recommendedMicroBatch;
+  const largest = wafer.largestFittingMicroBatch;
+  const margin = formatPercent(p.headroom, 0);
+  const relatedTo = (field: string) => WAFER_DRIVERS.filter((r) => r.field !== field);
+  const microFixes = (): NonNullable<Finding['fixes']> => {
+    const fixes: NonNullable<Finding['fixes']> = [];
+    if (recommended >= 1 && recommended !== micro) {
+      fixes.push({ field: 'training.microBatchSize', value: recommended, title: `Set micro_batch_size to ${recommended} (keeps ${margin} headroom)` });
+    }
+    if (largest >= 1 && largest !== micro && largest !== recommended) {
+      fixes.push({ field: 'training.microBatchSize', value: largest, title: `Set micro_batch_size to ${largest} (largest that fits)` });
+    }
+    return fixes;
+  };
   if (!wafer.fits) {
-    const fitting = largestDivisorAtMost(perSystemBatch, p.maxMicroSram);
     const layerFixed = p.layers.layers.reduce((max, l) => Math.max(max, fixedBytes(l, p.layers)), 0);
     if (p.maxMicroSram === 0 && layerFixed > sram) {
-      findings.push({
+      return [{
         code: 'wafer-sram',
         severity: 'error',
-        message: `Layer '${peakLayer.name}' needs ${formatBytes(layerFixed)} on the wafer for its weights and buffers alone, more than the ${formatBytes(sram)} of SRAM: no micro-batch fits.`,
-        field: 'model.block',
-      });
-    } else if (p.maxMicroSram === 0) {
-      findings.push({
-        code: 'wafer-sram',
-        severity: 'error',
-        message: `Layer '${peakLayer.name}' needs ${formatBytes(wafer.perLayerPeakBytes)} on the wafer at micro-batch ${formatInteger(micro)} (SRAM ${formatBytes(sram)}); even one sequence of ${formatInteger(p.job.sequenceLength)} tokens does not fit.`,
-        field: 'training.sequenceLength',
-      });
-    } else {
-      const finding: Finding = {
-        code: 'wafer-sram',
-        severity: 'error',
-        message:
-          `Layer '${peakLayer.name}' needs ${formatBytes(wafer.perLayerPeakBytes)} on the wafer at micro-batch ${formatInteger(micro)} ` +
-          `(SRAM ${formatBytes(sram)}). The largest micro-batch that fits is ${formatInteger(p.maxMicroSram)}` +
-          (fitting > 0 && fitting !== p.maxMicroSram ? `; the largest that also divides the per-system batch of ${formatInteger(perSystemBatch)} is ${formatInteger(fitting)}.` : '.'),
-        field: 'training.microBatchSize',
-      };
-      if (fitting > 0) finding.fix = { field: 'training.microBatchSize', value: fitting, title: `Set micro_batch_size to ${fitting}` };
-      findings.push(finding);
+        message: `Layer '${peak}' needs ${formatBytes(wafer.peakBytes)} on the wafer at micro-batch ${formatInteger(micro)}, ${formatBytes(layerFixed)} of it for its weights and buffers alone, more than the ${formatBytes(sram)} of SRAM: no micro-batch fits.`,
+        field: 'model.hiddenSize',
+        related: relatedTo('model.hiddenSize').filter((r) => r.field.startsWith('model.')),
+      }];
     }
-  } else if (source === 'config' && (wafer.headroom ?? 1) < p.headroom) {
-    // An automatic micro-batch is the compiler's choice to use the wafer; only a written one is warned about.
-    findings.push({
-      code: 'wafer-headroom',
-      severity: 'warning',
+    if (p.maxMicroSram === 0) {
+      return [{
+        code: 'wafer-sram',
+        severity: 'error',
+        message: `Layer '${peak}' needs ${formatBytes(wafer.peakBytes)} on the wafer at micro-batch ${formatInteger(micro)} (SRAM ${formatBytes(sram)}); even one sequence of ${formatInteger(p.job.sequenceLength)} tokens does not fit.`,
+        field: 'training.sequenceLength',
+        related: relatedTo('training.sequenceLength'),
+      }];
+    }
+    return [{
+      code: 'wafer-sram',
+      severity: 'error',
       message:
-        `At micro-batch ${formatInteger(micro)} the wafer is ${formatPercent(1 - (wafer.headroom ?? 0))} full (${formatBytes(wafer.peakBytes ?? wafer.perLayerPeakBytes)} of ${formatBytes(sram)}, ` +
-        `peak in '${peakLayer.name}'); less than ${formatPercent(p.headroom, 0)} headroom` +
-        `. Micro-batch ${formatInteger(largestDivisorAtMost(perSystemBatch, p.maxMicroBudget) || 1)} keeps the margin.`,
+        `Layer '${peak}' needs ${formatBytes(wafer.peakBytes)} on the wafer at micro-batch ${formatInteger(micro)} (SRAM ${formatBytes(sram)}). ` +
+        (recommended >= 1 ? `Micro-batch ${formatInteger(recommended)} fits with ${margin} headroom` : '') +
+        (largest >= 1 && largest !== recommended ? `; ${formatInteger(largest)} is the largest that fits (per-system batch ${formatInteger(perSystemBatch)}).` : '.'),
       field: 'training.microBatchSize',
-    });
+      fixes: microFixes(),
+      related: relatedTo('training.microBatchSize'),
+    }];
   }
-  return findings;
+  if (wafer.headroom >= p.headroom) return [];
+  const keeps = p.maxMicroBudget >= 1 && recommended >= 1 && recommended !== micro;
+  return [{
+    code: 'wafer-headroom',
+    severity: 'warning',
+    message:
+      `At micro-batch ${formatInteger(micro)} the wafer is ${formatPercent(1 - wafer.headroom)} full (${formatBytes(wafer.peakBytes)} of ${formatBytes(sram)}, ` +
+      `peak in '${peak}'); less than ${margin} headroom.` +
+      (keeps ? ` Micro-batch ${formatInteger(recommended)} keeps the margin.` : ' Not even micro-batch 1 keeps the margin.'),
+    field: 'training.microBatchSize',
+    fixes: keeps ? [{ field: 'training.microBatchSize', value: recommended, title: `Set micro_batch_size to ${recommended} (keeps ${margin} headroom)` }] : [],
+    related: relatedTo('training.microBatchSize'),
+  }];
 }
 
 function ioFindings(p: Prepared, tokens: number, checkpointsOnWafer: boolean, source: 'config' | 'auto'): Finding[] {
@@ -559,7 +607,7 @@ export function heatmapArrays(input: SimulationInput, layerIndex: number): { hea
     const requested = jobSystems(input);
     const evaluation = evaluateAt(p, requested.systems, p.job.micro);
     const tokens = evaluation.microBatchSize * p.job.sequenceLength;
-    const wafer = evaluateWafer(p.layers, p.job.sequenceLength, evaluation.microBatchSize, p.sramBytes, p.sramBytes);
+    const wafer = evaluateWafer(p.layers, p.job.sequenceLength, evaluation.microBatchSize, p.sramBytes, p.budgetBytes);
     const shared = layer.resident.total * tokens + (PREFETCH_SLICES + GRADIENT_SLICES) * layer.sliceBytes + layer.vectorBytes;
     const bars: TimelineBar[] = [];
     timeMicroBatch(p.layers, tokens, p.rates, !evaluation.checkpointsOnWafer, bars);
@@ -644,6 +692,12 @@ function failedSimulation(input: SimulationInput, error: unknown): SimulationOut
       fits: false,
       microBatch: 0,
       maxMicroBatch: 0,
+      recommendedMicroBatch: 0,
+      largestFittingMicroBatch: 0,
+      headroomTarget: DEFAULT_HEADROOM,
+      peakBytes: 0,
+      peakLayer: { index: 0, name: '' },
+      headroom: 1,
       largestLayer: { index: 0, name: '', parameters: 0, bytes: 0 },
       checkpoints: { bytes: 0, location: 'wafer' },
       layers: [],

@@ -1,21 +1,28 @@
 /**
  * Does one layer at a time fit in the wafer's SRAM, and where do the layer-input checkpoints live?
  *
- * Working set of a layer while it runs (bytes) = fixed + perToken x tokens, where
- *   fixed    = the layer's weights (vendor fit rule: one layer's weights fit on the wafer; held
- *              for the whole forward or backward of the layer), a double-buffered stream slice of
- *              the next weights, a double-buffered slice of outgoing weight gradients, and the
- *              per-PE workspace (layers.ts `fixedBytes`);
- *   perToken = the resident activations of activations.ts (one micro-batch).
+ * WAFER OCCUPANCY, the one figure every surface shows ("wafer 40.7 / 44 GB", the headroom warning,
+ * the memory tab, the summary, the CLI): the peak, over the layers, of what is resident in SRAM
+ * while that layer runs its backward pass with one micro-batch:
+ *   - the layer's weights tile (vendor fit rule: one layer's weights fit on the wafer), a
+ *     double-buffered stream slice of the next weights, a double-buffered slice of outgoing weight
+ *     gradients, and the per-PE workspace (layers.ts `fixedBytes`);
+ *   - the layer's activations for ONE micro-batch (activations.ts, under the recompute policy);
+ *   - the layer-input checkpoints of the layers below it (still waiting for their backward pass),
+ *     but only when the checkpoints live on the wafer.
+ * It is `WaferResult.peakBytes`, at the layer `WaferResult.peakLayer`; headroom = 1 - peak / SRAM.
  *
- * Checkpoints (assumption, not published): the wafer keeps only each layer's input between its
- * forward and backward pass (2*s*b*h bytes per layer under mixed precision) and recomputes the
- * layer's forward before its backward. The checkpoints of all layers live on the wafer when they
- * fit in SRAM beside every layer's working set (while a layer runs, the checkpoints of the layers
- * below it are still waiting for their backward pass); otherwise they go to the activation
- * servers, which costs I/O time (timeline.ts).
+ * Where checkpoints live (assumption, not published; wafer-scale.md: activation servers exist,
+ * `max_act_per_csx`): the wafer keeps only each layer's input between its forward and backward
+ * pass (2*s*b*h bytes per layer under mixed precision) and recomputes the layer's forward before
+ * its backward. The checkpoints stay on the wafer when the peak with them stays inside the headroom
+ * margin (SRAM x (1 - headroom), the part of SRAM WaferScope plans to use); otherwise all of them
+ * go to the activation servers, which costs I/O time (timeline.ts). So a micro-batch keeps the
+ * margin exactly when its working sets do, and the occupancy never counts checkpoints that could
+ * have been moved off the wafer.
  *
- * Everything is linear in the micro-batch, so the largest micro-batch that fits is closed form.
+ * A micro-batch FITS when every working set (checkpoints excluded: they can always move) fits in
+ * SRAM. Everything is linear in the micro-batch, so the largest micro-batch that fits is closed form.
  */
 import type { LayerMemory, WaferResult } from '../report';
 import { fixedBytes, GRADIENT_SLICES, PREFETCH_SLICES, type LayerStatic, type PreparedLayers } from './layers';
@@ -23,7 +30,10 @@ import { fixedBytes, GRADIENT_SLICES, PREFETCH_SLICES, type LayerStatic, type Pr
 export interface WaferEvaluation {
   /** Largest working set over the layers (checkpoints excluded). */
   peakWorkingSet: number;
+  /** Layer of the largest working set. */
   peakLayer: number;
+  /** Layer where the occupancy (`peakBytes`) peaks. */
+  occupancyLayer: number;
   /** Largest working set plus the checkpoints present while that layer runs, over the layers. */
   peakWithCheckpoints: number;
   checkpointBytes: number;
@@ -81,6 +91,7 @@ export function evaluateWafer(
   let peakWorkingSet = 0;
   let peakLayer = 0;
   let peakWithCheckpoints = 0;
+  let peakWithCheckpointsLayer = 0;
   for (let i = 0; i < prepared.layers.length; i++) {
     const ws = workingSet(prepared.layers[i], prepared, tokens);
     if (ws > peakWorkingSet) {
@@ -88,7 +99,10 @@ export function evaluateWafer(
       peakLayer = i;
     }
     const withCheckpoints = ws + below[i] * tokens;
-    if (withCheckpoints > peakWithCheckpoints) peakWithCheckpoints = withCheckpoints;
+    if (withCheckpoints > peakWithCheckpoints) {
+      peakWithCheckpoints = withCheckpoints;
+      peakWithCheckpointsLayer = i;
+    }
   }
   const checkpointBytes = totalCheckpointPerToken(prepared) * tokens;
   const checkpointsOnWafer = peakWithCheckpoints <= placementBytes;
@@ -96,6 +110,7 @@ export function evaluateWafer(
   return {
     peakWorkingSet,
     peakLayer,
+    occupancyLayer: checkpointsOnWafer ? peakWithCheckpointsLayer : peakLayer,
     peakWithCheckpoints,
     checkpointBytes,
     checkpointsOnWafer,
@@ -121,17 +136,22 @@ export function maxMicroBatch(prepared: PreparedLayers, sequenceLength: number, 
   return Number.isFinite(best) ? Math.max(0, best) : Number.MAX_SAFE_INTEGER;
 }
 
-export function layerMemories(prepared: PreparedLayers, sequenceLength: number, microBatch: number): LayerMemory[] {
+export function layerMemories(prepared: PreparedLayers, sequenceLength: number, microBatch: number, checkpointsOnWafer = false): LayerMemory[] {
   const tokens = tokensOf(sequenceLength, microBatch);
-  return prepared.layers.map((layer) => {
+  const below = checkpointsBelow(prepared);
+  return prepared.layers.map((layer, i) => {
     const activationBytes = layer.resident.total * tokens;
     const weightBytes = layer.weightBytes + PREFETCH_SLICES * layer.sliceBytes;
     const gradientBytes = GRADIENT_SLICES * layer.sliceBytes;
+    const workingSetBytes = weightBytes + gradientBytes + activationBytes + prepared.workspaceBytes;
+    const checkpointBytes = checkpointsOnWafer ? below[i] * tokens : 0;
     return {
       index: layer.index,
       name: layer.name,
       parameters: layer.parameters,
-      workingSetBytes: weightBytes + gradientBytes + activationBytes + prepared.workspaceBytes,
+      workingSetBytes,
+      checkpointBytes,
+      residentBytes: workingSetBytes + checkpointBytes,
       weightBytes,
       gradientBytes,
       activationBytes,
@@ -140,12 +160,17 @@ export function layerMemories(prepared: PreparedLayers, sequenceLength: number, 
   });
 }
 
+/**
+ * The wafer section of the report. `placementBytes` is the headroom budget (checkpoints stay on
+ * the wafer only inside it); `limits` are the micro-batch figures the simulator resolved.
+ */
 export function waferResult(
   prepared: PreparedLayers,
   sequenceLength: number,
   microBatch: number,
   sramBytes: number,
   placementBytes: number,
+  limits: { recommendedMicroBatch: number; largestFittingMicroBatch: number; headroomTarget: number },
 ): WaferResult {
   const evaluation = evaluateWafer(prepared, sequenceLength, microBatch, sramBytes, placementBytes);
   const tokens = tokensOf(sequenceLength, microBatch);
@@ -163,12 +188,16 @@ export function waferResult(
     fits: evaluation.fits,
     microBatch,
     maxMicroBatch: maxMicroBatch(prepared, sequenceLength, sramBytes),
+    recommendedMicroBatch: limits.recommendedMicroBatch,
+    largestFittingMicroBatch: limits.largestFittingMicroBatch,
+    headroomTarget: limits.headroomTarget,
     largestLayer: largest
       ? { index: largest.index, name: largest.name, parameters: largest.parameters, bytes: largest.weightBytes }
       : { index: 0, name: '', parameters: 0, bytes: 0 },
     checkpoints: { bytes: evaluation.checkpointBytes, location: evaluation.checkpointsOnWafer ? 'wafer' : 'activation-servers' },
-    layers: layerMemories(prepared, sequenceLength, microBatch),
+    layers: layerMemories(prepared, sequenceLength, microBatch, evaluation.checkpointsOnWafer),
     peakBytes: evaluation.peakBytes,
+    peakLayer: { index: evaluation.occupancyLayer, name: prepared.layers[evaluation.occupancyLayer]?.name ?? '' },
     headroom: sramBytes > 0 ? 1 - evaluation.peakBytes / sramBytes : 0,
   };
 }

@@ -35,10 +35,10 @@ describe('unknown model types: no number by default, a marked approximation on r
     assert.match(model.approximation!.reason, /minimax_like/);
     assert.equal(JSON.parse(JSON.stringify(analysis.report)).model.approximation.readAs, 'llama');
     // Code lens / status bar / panel headline.
-    assert.match(analysis.summary, /^≈[\d.]+ B params/);
+    assert.match(analysis.summary, /^≈[\d.]+[ \u00a0]B[ \u00a0]params/);
     // Report text: the count and its exact-looking integer both carry ≈.
     const text = formatReport(analysis.report);
-    assert.match(text, /parameters\s+≈[\d.]+ B \(≈[\d,]+\)/);
+    assert.match(text, /parameters\s+≈[\d,]+ \(≈[\d.]+[ \u00a0]B\)/);
     assert.match(text, /approximation\s+read as llama/);
     // Inlay hint on num_hidden_layers.
     const hints = inlayHints(analysis, { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } });

@@ -151,7 +151,6 @@ describe('large files', function () {
     // Quadratic behaviour (a duplicate-key scan, repeated alias resolution) would make the
     // 4x larger file 16x slower; linear gives about 4x, plus garbage-collection overhead.
     assert.ok(largeMs < 12 * smallMs + 50, `${largeMs.toFixed(0)} ms vs ${smallMs.toFixed(0)} ms`);
-    // Almost all of the time is the yaml package's parser (about 0.8 s on a busy 2-core machine).
-    assert.ok(largeMs < 2500, `${largeMs.toFixed(0)} ms`);
+    // No absolute bound here: the time depends on the machine's load; `npm run bench` measures it.
   });
 });

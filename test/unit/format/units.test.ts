@@ -1,4 +1,4 @@
-import * as assert from 'node:assert/strict';
+import * as assert from '../plainAssert';
 import {
   formatBytes,
   formatCount,
@@ -76,5 +76,14 @@ describe('webview format', () => {
     assert.equal(formatFlops(15e15), '15 PFLOP/s');
     assert.equal(formatFlops(500), '500 FLOP/s');
     assert.equal(formatSpeedup(15.3), '15.3×');
+  });
+});
+
+describe('format: no wrap inside a value', () => {
+  it('puts a no-break space between every number and its unit', () => {
+    for (const text of [formatBytes(4.03e12), formatSeconds(1290), formatSeconds(0.5), formatCount(1.01e12), formatFlops(1.5e16), formatSpeedup(15.3)]) {
+      assert.ok(!/\d [A-Za-zµ]/.test(text), `plain space in "${text}"`);
+    }
+    assert.ok(formatBytes(4.03e12).includes('\u00a0'));
   });
 });

@@ -1,4 +1,4 @@
-import * as assert from 'node:assert/strict';
+import * as assert from '../plainAssert';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { buildModelStructure } from '../../../language-server/core/model/structure';
@@ -31,7 +31,7 @@ describe('simulate: findings', () => {
     const finding = out.findings.find((f) => f.code === 'memoryx-capacity')!;
     assert.equal(finding.severity, 'error');
     assert.equal(finding.field, 'cluster.memoryxCapacity');
-    assert.deepEqual(finding.fix, { field: 'cluster.memoryxCapacity', value: '55 TB', title: 'Use a 55 TB MemoryX' });
+    assert.deepEqual(finding.fixes, [{ field: 'cluster.memoryxCapacity', value: '55 TB', title: 'Use a 55 TB MemoryX' }]);
     assert.match(finding.message, /16\.1 TB/);
   });
 
@@ -39,7 +39,7 @@ describe('simulate: findings', () => {
     const huge = { ...gpt1t, numLayers: 10000 };
     const out = simulate({ model: huge, structure: buildModelStructure(huge), training: gpt1tTraining, cluster: cluster(1, 55 * TB) });
     const finding = out.findings.find((f) => f.code === 'memoryx-capacity')!;
-    assert.equal(finding.fix, undefined);
+    assert.equal(finding.fixes, undefined);
   });
 
   it('memoryx-headroom below 10 % free', () => {
@@ -55,30 +55,47 @@ describe('simulate: findings', () => {
     const finding = out.findings.find((f) => f.code === 'wafer-sram')!;
     assert.equal(finding.severity, 'error');
     assert.equal(finding.field, 'training.microBatchSize');
-    const fix = finding.fix!;
+    const fix = finding.fixes![0];
     assert.equal(fix.field, 'training.microBatchSize');
     assert.equal(typeof fix.value, 'number');
-    assert.match(finding.message, new RegExp(`largest micro-batch that fits is ${out.wafer.maxMicroBatch}`));
+    assert.match(finding.message, new RegExp(`Micro-batch ${out.wafer.recommendedMicroBatch} fits with 10% headroom`));
     // The fix divides the per-system batch and really fits.
     assert.equal(1024 % (fix.value as number), 0);
     const fixed = simulate({ model: gpt1t, structure, training: { ...training, microBatchSize: fix.value as number }, cluster: cluster(1, 55 * TB) });
     assert.equal(fixed.wafer.fits, true);
-    assert.ok(!fixed.findings.some((f) => f.code === 'wafer-sram'));
+    assert.ok(!fixed.findings.some((f) => f.code === 'wafer-sram' || f.code === 'wafer-headroom'), 'the first fix keeps the margin too');
   });
 
   it('wafer-sram on the model when one layer alone is too big for the wafer', () => {
     const giant: ModelDescription = { ...gpt1t, hiddenSize: 65536, numHeads: 256, numKvHeads: 256, headDim: 256, ffnSize: 262144, numLayers: 2 };
     const out = simulate({ model: giant, structure: buildModelStructure(giant), training: gpt1tTraining, cluster: cluster(1, 1.2e15) });
     const finding = out.findings.find((f) => f.code === 'wafer-sram')!;
-    assert.equal(finding.field, 'model.block');
+    assert.equal(finding.field, 'model.hiddenSize');
     assert.equal(out.wafer.maxMicroBatch, 0);
   });
 
-  it('wafer-headroom when the configured micro-batch leaves under 10 % of SRAM', () => {
+  it('wafer-headroom when the configured micro-batch leaves under 10 % of SRAM, with a fix to a value that keeps it', () => {
     const out = simulate({ model: gpt1t, structure, training: { ...gpt1tTraining, microBatchSize: 32 }, cluster: cluster(1, 55 * TB) });
     assert.equal(out.wafer.fits, true);
-    assert.ok((out.wafer.headroom ?? 1) < 0.1);
-    assert.ok(out.findings.some((f) => f.code === 'wafer-headroom' && f.field === 'training.microBatchSize'));
+    assert.ok(out.wafer.headroom < 0.1);
+    const finding = out.findings.find((f) => f.code === 'wafer-headroom' && f.field === 'training.microBatchSize')!;
+    const value = finding.fixes![0].value as number;
+    assert.notEqual(value, 32);
+    assert.match(finding.message, new RegExp(`Micro-batch ${value} keeps the margin`));
+    const fixed = simulate({ model: gpt1t, structure, training: { ...gpt1tTraining, microBatchSize: value }, cluster: cluster(1, 55 * TB) });
+    assert.ok(!fixed.findings.some((f) => f.code === 'wafer-headroom' || f.code === 'wafer-sram'));
+  });
+
+  it("auto respects the headroom margin: its choice written out gives the same (no fit) warnings", () => {
+    const auto = simulate({ model: gpt1t, structure, training: gpt1tTraining, cluster: cluster(1, 55 * TB) });
+    assert.ok(auto.wafer.headroom >= 0.1, `auto leaves ${auto.wafer.headroom}`);
+    assert.equal(auto.wafer.recommendedMicroBatch, auto.training.microBatchSize);
+    const written = simulate({ model: gpt1t, structure, training: { ...gpt1tTraining, microBatchSize: auto.training.microBatchSize }, cluster: cluster(1, 55 * TB) });
+    assert.deepEqual(written.findings.map((f) => f.code), auto.findings.map((f) => f.code));
+    assert.ok(!written.findings.some((f) => f.code.startsWith('wafer')));
+    // With no margin asked for, auto may use the whole wafer.
+    const full = simulate({ model: gpt1t, structure, training: gpt1tTraining, cluster: cluster(1, 55 * TB), headroomWarning: 0 });
+    assert.ok(full.training.microBatchSize >= auto.training.microBatchSize);
   });
 
   it('io-bound when a micro-batch carries too few tokens to hide the weight stream, saying how many are needed', () => {
@@ -102,7 +119,7 @@ describe('simulate: findings', () => {
     const finding = out.findings.find((f) => f.code === 'num-csx-exceeds-cluster')!;
     assert.equal(finding.severity, 'error');
     assert.equal(finding.field, 'training.numCsx');
-    assert.deepEqual(finding.fix?.value, 16);
+    assert.deepEqual(finding.fixes?.[0].value, 16);
     assert.equal(out.training.numCsxSource, 'config');
   });
 

@@ -1,7 +1,8 @@
-import * as assert from 'node:assert/strict';
+import * as assert from '../plainAssert';
 import { interpolateViridis } from 'd3-scale-chromatic';
 import {
   OCCUPANCY_LUT_BITS,
+  OVER_CAPACITY_COLOUR,
   buildColourLut,
   colourDomain,
   colourInterpolator,
@@ -81,9 +82,11 @@ describe('webview heatmap colours', () => {
     const idle = 0xff123456;
     const sramLut = buildColourLut('sram');
     const pixels = new Uint32Array(4);
-    paintCells(data, 'sram', sramLut, idle, pixels);
-    // The table keeps the top 10 bits: 65535 >> 6 = 1023, 32768 >> 6 = 512, 64 >> 6 = 1.
-    assert.deepEqual([...pixels], [idle, sramLut[1023], sramLut[512], sramLut[1]]);
+    const over = 0xff0000ff;
+    paintCells(data, 'sram', sramLut, idle, pixels, over);
+    // 65535 is the encoder's "over capacity"; the table keeps the top 10 bits: 32768 >> 6 = 512, 64 >> 6 = 1.
+    assert.deepEqual([...pixels], [idle, over, sramLut[512], sramLut[1]]);
+    assert.notEqual(packColour(OVER_CAPACITY_COLOUR), sramLut[1023], 'over capacity does not look like a full PE');
 
     const computeLut = buildColourLut('compute');
     paintCells(data, 'compute', computeLut, idle, pixels);

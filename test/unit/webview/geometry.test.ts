@@ -1,4 +1,4 @@
-import * as assert from 'node:assert/strict';
+import * as assert from '../plainAssert';
 import type { HeatmapRegion } from '../../../protocol/index';
 import {
   buildRegionIndex,

@@ -15,6 +15,8 @@ export function layer(index: number, name: string, workingSetBytes: number): Lay
     gradientBytes: workingSetBytes * 0.4,
     activationBytes: workingSetBytes * 0.15,
     workspaceBytes: workingSetBytes * 0.05,
+    checkpointBytes: 0,
+    residentBytes: workingSetBytes,
   };
 }
 
@@ -94,9 +96,15 @@ export function report(overrides: Partial<Report> = {}): Report {
       fits: true,
       microBatch: 8,
       maxMicroBatch: 12,
+      recommendedMicroBatch: 8,
+      largestFittingMicroBatch: 12,
+      headroomTarget: 0.1,
       largestLayer: { index: 2, name: 'decoder 1', parameters: 6.2e9, bytes: 31e9 },
       checkpoints: { bytes: 1e9, location: 'wafer' },
       layers,
+      peakBytes: 32e9,
+      peakLayer: { index: 2, name: 'decoder 1' },
+      headroom: 1 - 32 / 44,
     },
     timeline,
     scaling: {
@@ -123,7 +131,7 @@ export function report(overrides: Partial<Report> = {}): Report {
 }
 
 export function result(status: ResultNotification['status'], r: Report | null = report()): ResultNotification {
-  return { uri: 'file:///work/example/gpt.yaml', version: 3, status, summary: 'one line', report: r };
+  return { uri: 'file:///work/example/gpt.yaml', version: 3, inputs: 'abc-1', status, summary: 'one line', report: r };
 }
 
 /** Run-length coded as the protocol says, written with Node's own Buffer (independent of the decoder). */

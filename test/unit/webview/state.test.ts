@@ -1,4 +1,4 @@
-import * as assert from 'node:assert/strict';
+import * as assert from '../plainAssert';
 import {
   DEFAULT_STATE,
   EMPTY_STATE_TEXT,
@@ -40,12 +40,15 @@ describe('webview panel state', () => {
     assert.equal(layerCountOf(null), 0);
   });
 
-  it('opens a new document on its first decoder layer, not the embedding', () => {
+  it('opens a new document on the layer where the occupancy peaks, else its first decoder layer', () => {
     const r = report();
+    assert.equal(defaultLayer(r), r.wafer!.peakLayer.index);
+    assert.equal(defaultLayer({ ...r, wafer: { ...r.wafer!, peakLayer: { index: 1, name: 'decoder 0' } } }), 1);
     const expected = r.wafer!.layers.findIndex((layer) => layer.name.startsWith('decoder'));
     assert.ok(expected > 0, 'the fixture starts with an embedding layer');
-    assert.equal(defaultLayer(r), expected);
-    assert.equal(defaultLayer({ ...r, wafer: { ...r.wafer!, layers: r.wafer!.layers.filter((l) => !l.name.startsWith('decoder')) } }), 0);
+    const noPeak = { ...r, wafer: { ...r.wafer!, peakLayer: { index: -1, name: '' } } };
+    assert.equal(defaultLayer(noPeak), expected);
+    assert.equal(defaultLayer({ ...noPeak, wafer: { ...noPeak.wafer, layers: r.wafer!.layers.filter((l) => !l.name.startsWith('decoder')) } }), 0);
     assert.equal(defaultLayer(null), 0);
   });
 

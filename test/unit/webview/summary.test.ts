@@ -1,4 +1,4 @@
-import * as assert from 'node:assert/strict';
+import * as assert from '../plainAssert';
 import {
   capacityCaption,
   checkpointsOnWafer,
@@ -81,13 +81,21 @@ describe('webview summaries', () => {
     const rows = summaryRows(report());
     const value = (label: string) => rows.find((r) => r.label === label)?.value;
     assert.equal(value('Parameters'), '1,000,000,000,000 (1 T)');
-    assert.equal(value('Required'), '16 TB (16.0 bytes/parameter)');
+    assert.equal(value('Required'), '16 TB of 55 TB (29.1%), 16.0 bytes/parameter');
     assert.equal(value('Capacity'), '55 TB');
-    assert.equal(value('Per-layer peak'), '31 GB (decoder 1)');
-    assert.equal(value('Max micro-batch that fits'), '12');
+    // The wafer occupancy (32 GB at decoder 1 in the fixture) against 44 GB.
+    assert.equal(value('Occupancy'), '32 GB of 44 GB SRAM (72.7%)');
+    assert.equal(value('Peak layer'), 'decoder 1');
+    assert.equal(value('Largest micro-batch that fits'), '12');
+    assert.equal(value('Recommended micro-batch'), '8 (keeps 10% headroom)');
     assert.equal(value('Step time'), '10 s');
-    assert.equal(value('MFU'), '42.0% of dense FP16 15 PFLOP/s per CS-3 (assumption) (15 PFLOP/s)');
-    assert.equal(value('Published reference'), 'Sandia/Cerebras 1T: 16 CS-3 = 15.3x (published)');
+    // The peak's name carries its value and "(assumption)" once.
+    assert.equal(value('MFU'), '42.0% of dense FP16 15 PFLOP/s per CS-3 (assumption)');
+    // The fixture is a 1 T model of another shape: the Sandia point is not its reference.
+    assert.equal(value('Published reference'), undefined);
+    const sandia = report();
+    sandia.model = { ...sandia.model!, layers: 128, hiddenSize: 25600, parameters: 1008038758400 };
+    assert.equal(summaryRows(sandia).find((r) => r.label === 'Published reference')?.value, 'Sandia/Cerebras 1T: 16 CS-3 = 15.3x (published)');
     assert.ok(rows.every((r) => !r.problem));
 
     const misfit = report();

@@ -1,5 +1,6 @@
-import * as assert from 'node:assert/strict';
+import * as assert from '../plainAssert';
 import {
+  systemsNote,
   LANES,
   PUBLISHED_SCALING,
   barDetails,
@@ -13,7 +14,7 @@ import {
   timelineExtent,
   timelineHeadline,
 } from '../../../webview/viewModel';
-import { timeline } from './reportFixture';
+import { report, timeline } from './reportFixture';
 
 const tenPixelsPerSecond = (s: number) => 10 * s;
 
@@ -129,5 +130,27 @@ describe('webview timeline view-model', () => {
     assert.deepEqual(speedupDomain(series), [1, PUBLISHED_SCALING.systems]);
     assert.deepEqual(speedupDomain([{ systems: 2048, stepSeconds: 1, speedup: 1900, efficiency: 0.93 }]), [1, 2048]);
     assert.equal(PUBLISHED_SCALING.label, 'Sandia/Cerebras 1T: 16 CS-3 = 15.3x (published)');
+  });
+});
+
+describe('webview systems selector note', () => {
+  it('says when the selected count is above the cluster, and nothing otherwise', () => {
+    const r = report();
+    assert.equal(systemsNote(r.cluster.systems, r), '');
+    assert.match(systemsNote(r.cluster.systems * 4, r), new RegExp(`has ${r.cluster.systems} systems; ${r.cluster.systems * 4} would need a larger one`));
+    assert.equal(systemsNote(64, null), '');
+  });
+});
+
+describe('webview scaling text explains a plateau', () => {
+  it('names where the batch runs out of micro-batches per system', () => {
+    const curve = [
+      { systems: 1, stepSeconds: 100, speedup: 1, efficiency: 1, systemsUsed: 1 },
+      { systems: 1024, stepSeconds: 1, speedup: 100, efficiency: 0.098, systemsUsed: 1024 },
+      { systems: 2048, stepSeconds: 1, speedup: 100, efficiency: 0.049, systemsUsed: 1024 },
+    ];
+    const text = scalingText({ systems: 1, speedupVs1: 1, efficiency: 1, curve });
+    assert.match(text, /flattens from 2,048 systems: the global batch leaves less than one micro-batch per system, so only 1,024 work/);
+    assert.doesNotMatch(scalingText({ systems: 1, speedupVs1: 1, efficiency: 1, curve: curve.slice(0, 2) }), /flattens/);
   });
 });
