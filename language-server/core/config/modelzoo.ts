@@ -155,6 +155,9 @@ function inferLegacyFamily(model: SourceMap): string {
   if (has('d_model') || has('encoder_num_hidden_layers') || has('d_kv')) return 't5';
   if (has('image_size') || has('patch_size') || has('num_channels')) return 'vit';
   if (has('moe')) return 'mixtral';
+  // use_untied_layer_norm only means something for Model Zoo's parallel-block models: Falcon
+  // (multi-query) or the GPT-J/NeoX family.
+  if (has('use_untied_layer_norm')) return text('attention_module') === 'multiquery_attention' ? 'falcon' : 'gptj';
   if (text('position_embedding_type') === 'alibi' && has('embedding_layer_norm')) return 'bloom';
   const nonlinearity = text('nonlinearity');
   if (text('norm_type') === 'rmsnorm' || (nonlinearity !== undefined && (GATED_NONLINEARITIES as readonly string[]).includes(nonlinearity))) {

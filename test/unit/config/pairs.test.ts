@@ -47,6 +47,18 @@ describe('Model Zoo and Hugging Face read the same model the same way', () => {
     assert.equal(total(read('test/data/modelzoo/pairs/starcoder__starcoder_15b.yaml')), 15_517_456_384n);
   });
 
+  it('Falcon-7B from the legacy layout (no family name: the parallel block is inferred): 6,921,720,704', () => {
+    const falcon7b = readConfig('/m/config.json', JSON.stringify({
+      model_type: 'falcon', hidden_size: 4544, num_attention_heads: 71, num_hidden_layers: 32, multi_query: true, parallel_attn: true,
+      new_decoder_architecture: false, bias: false, vocab_size: 65024,
+    }));
+    const legacy = read('test/data/modelzoo/pairs/falcon__falcon_7b_legacy.yaml');
+    assert.equal(legacy.format, 'modelzoo-legacy');
+    assert.equal(legacy.model!.family, 'falcon');
+    assert.equal(total(legacy), total(falcon7b));
+    assert.equal(total(legacy), 6_921_720_704n);
+  });
+
   it('Gemma 2 from Model Zoo: four norms per layer and the sliding window on every other layer', () => {
     const model = read('test/data/modelzoo/pairs/gemma2__gemma2_2b.yaml').model!;
     assert.equal(model.normsPerLayer, 4);
