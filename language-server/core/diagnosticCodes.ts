@@ -26,6 +26,9 @@ export const DIAGNOSTIC_CODES = [
   'wafer-headroom',
   'io-bound',
   'num-csx-exceeds-cluster',
+  // The planner (waferscope plan, the Plan tab)
+  'plan-deadline-missed',
+  'plan-no-candidate',
   // A caught bug
   'internal-error',
 ] as const;

@@ -475,8 +475,12 @@ export interface StepEvaluator {
   memoryxRequiredBytes: number;
   /** Largest micro-batch whose working sets fit in SRAM (0: none fits). */
   largestMicroBatch: number;
-  /** The micro-batch the config resolves to on `systems` systems (as the report shows it). */
-  configMicroBatch(systems: number, memoryxCapacityBytes: number): number;
+  /** The config's own run: its systems, MemoryX capacity and the micro-batch the report shows. */
+  configRun: { systems: number; memoryxCapacityBytes: number; microBatch: number };
+  /** Bytes of one activation element (2 under mixed precision). */
+  activationElementBytes: number;
+  /** The hardware constants in use, with their sources (cluster overrides applied). */
+  constants: ConstantUse[];
   trainingTokens: TrainingTokens;
   memoryxAt(capacityBytes: number): MemoryxResult;
   microBatchCost(microBatch: number): MicroBatchCost;
@@ -488,13 +492,17 @@ export interface StepEvaluator {
 export function stepEvaluator(input: SimulationInput): StepEvaluator | undefined {
   try {
     const p = prepare(input);
+    const systems = jobSystems(input).systems;
+    const capacity = capacityOf(input.cluster);
     return {
       globalBatch: p.job.globalBatch,
       sequenceLength: p.job.sequenceLength,
       hw: p.hw,
       memoryxRequiredBytes: memoryxAt(p, 0).requiredBytes,
       largestMicroBatch: p.maxMicroSram,
-      configMicroBatch: (systems, capacity) => evaluateAt(p, positiveInt(systems, 1), p.job.micro, memoryxAt(p, capacity).updateSeconds).microBatchSize,
+      configRun: { systems, memoryxCapacityBytes: capacity, microBatch: evaluateAt(p, systems, p.job.micro, memoryxAt(p, capacity).updateSeconds).microBatchSize },
+      activationElementBytes: p.layers.activationElementBytes,
+      constants: p.resolved.constants,
       trainingTokens: trainingTokens(p, input.structure),
       memoryxAt: (capacity) => memoryxAt(p, capacity),
       microBatchCost: (micro) => microBatchCost(p, positiveInt(micro, 1)),
