@@ -9,6 +9,8 @@ import { readConfig } from './config/read';
 import { resolveCluster } from './config/cluster';
 import { buildModelStructure } from './model/structure';
 import { simulate, type SimulationInput, type Finding } from './sim/simulate';
+import { exploreMicroBatches } from './plan/explore';
+import { formatSeconds } from './format/units';
 import type { ClusterSummary, ConstantUse, FitStatus, ModelSummary, Report } from './report';
 import { HF_TRAINING_ASSUMPTIONS } from './config/hf';
 import type { ClusterDescription, ConfigDocument, CoreDiagnostic, FixData, ModelStructure, Range } from './types';
@@ -95,6 +97,9 @@ export function analyze(file: string, text: string, options: AnalyzeOptions): An
     }
   }
 
+  const explore = document.training.microBatchSize === 'explore' ? exploreMicroBatches(simulationInput) : undefined;
+  if (explore) diagnostics.push(...exploreDiagnostics(document, explore));
+
   const report: Report = {
     file,
     format: document.format,
@@ -108,6 +113,7 @@ export function analyze(file: string, text: string, options: AnalyzeOptions): An
     constants: document.format === 'hf-config' ? [...output.constants, ...hfTrainingAssumptions()] : output.constants,
     diagnostics: sortDiagnostics(diagnostics),
   };
+  if (explore) report.microBatchExplore = explore;
   const fits = output.memoryx.fits && output.wafer.fits;
   const status: FitStatus = !fits || hasErrors(diagnostics) ? 'does-not-fit' : 'fits';
   return { document, report, status, summary: lensSummary(report), structure, simulationInput, clusterFile };
@@ -234,6 +240,31 @@ function overrideDiagnostics(document: ConfigDocument, cluster: ClusterDescripti
     if (suggestion && source) diagnostic.fixes = [{ title: `Change to "${suggestion}"`, edits: [{ range: source.keyRange, newText: suggestion }] }];
     return diagnostic;
   })];
+}
+
+/**
+ * `micro_batch_size: explore` is answered here: an information note naming the fastest candidate,
+ * with the fix Model Zoo advises once the value is known (pin it). The fix replaces the whole value,
+ * a `{explore: {min, max}}` mapping included.
+ */
+function exploreDiagnostics(document: ConfigDocument, explore: NonNullable<Report['microBatchExplore']>): CoreDiagnostic[] {
+  const source = document.sources['training.microBatchSize'];
+  if (!source || explore.best === null) return [];
+  const best = explore.rows.find((row) => row.microBatch === explore.best)!;
+  // A block mapping's range ends at the start of the next line: keep that line break.
+  const end = source.valueRange.end;
+  const endsLine = end.character === 0 && end.line > source.keyRange.end.line;
+  const diagnostic: CoreDiagnostic = {
+    severity: 'information',
+    code: 'micro-batch-explore',
+    message:
+      `explore: of ${explore.rows.length + explore.omittedRows} candidate micro-batch${explore.rows.length + explore.omittedRows === 1 ? '' : 'es'} (divisors of the per-system batch ` +
+      `${explore.perSystemBatch} from ${explore.range.min} to ${explore.range.max} that fit), ${explore.best} gives the shortest step (${formatSeconds(best.stepSeconds)} on ${explore.systems} ` +
+      `system${explore.systems === 1 ? '' : 's'}). Pin it, as Model Zoo advises once the value is known; hover micro_batch_size for the table.`,
+    range: source.keyRange,
+    fixes: [{ title: `Pin micro_batch_size to ${explore.best}`, edits: [{ range: { start: source.keyRange.end, end: source.valueRange.end }, newText: `: ${explore.best}${endsLine ? '\n' : ''}` }] }],
+  };
+  return [diagnostic];
 }
 
 /** The folder a config's relative references resolve against. */

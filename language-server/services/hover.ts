@@ -9,6 +9,7 @@ import { formatBytes, formatCount, formatPercent, formatSeconds } from '../core/
 import type { ConstantUse } from '../core/report';
 import type { ConfigFormat, Position } from '../core/types';
 import { cursorPath } from './documentPath';
+import { exploreTableMarkdown } from '../core/format/planText';
 
 export function hover(text: string, analysis: Analysis, position: Position, dependents: Analysis[]): Hover | null {
   const format = analysis.document.format;
@@ -63,6 +64,7 @@ function numbersFor(key: KeyDoc, analysis: Analysis, dependents: Analysis[]): st
         `Per-layer working set: **${formatBytes(wafer.perLayerPeakBytes)}** of ${formatBytes(wafer.sramBytes)} SRAM (${formatPercent(wafer.perLayerPeakBytes / wafer.sramBytes)})`,
         `Activations per decoder layer: ${formatBytes(wafer.activationBytesPerLayer)}`,
         `Largest micro-batch that fits: **${wafer.maxMicroBatch}**`,
+        ...(report.microBatchExplore ? [exploreTableMarkdown(report.microBatchExplore)] : []),
         ...assumptionsLine(report.constants, /activation|checkpoint|recompute|workspace|buffer/i),
       ];
     }

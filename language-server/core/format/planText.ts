@@ -3,8 +3,9 @@
  * recommended and the fastest plan, the Pareto frontier, the GPU bound and the cost constants.
  */
 import type { Plan, PlanResult } from '../plan/plan';
+import type { MicroBatchExplore } from '../report';
 import { capacityLabel } from '../sim/hardware';
-import { formatBytes, formatCount, formatDuration, formatInteger, formatPercent, formatSeconds } from './units';
+import { formatBytes, formatCount, formatDuration, formatInteger, formatPercent, formatRate, formatSeconds } from './units';
 
 /** Frontier rows printed in full up to this many; beyond it a readable subset (the JSON lists all). */
 const FULL_TABLE_ROWS = 24;
@@ -99,4 +100,25 @@ export function formatPlan(result: PlanResult, options: { file: string; preset: 
     lines.push('  MemoryX capacity is not priced; it is kept as a third objective of the frontier.');
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The candidates of `micro_batch_size: explore` as a Markdown table (hover, export). */
+export function exploreTableMarkdown(explore: MicroBatchExplore): string {
+  if (!explore.rows.length) {
+    return `No micro-batch from ${explore.range.min} to ${explore.range.max} fits on the wafer (largest that fits: ${formatInteger(explore.largestThatFits)}).`;
+  }
+  const lines = [
+    `explore on ${formatInteger(explore.systems)} system${explore.systems === 1 ? '' : 's'}: divisors of the per-system batch ${formatInteger(explore.perSystemBatch)} that fit`,
+    '',
+    '| micro-batch | step | throughput | headroom |',
+    '| ---: | ---: | ---: | ---: |',
+  ];
+  for (const row of explore.rows) {
+    const best = row.microBatch === explore.best;
+    const cell = (text: string) => (best ? `**${text}**` : text);
+    lines.push(`| ${cell(formatInteger(row.microBatch))} | ${cell(formatSeconds(row.stepSeconds))} | ${cell(formatRate(row.tokensPerSecond, 'tokens/s'))} | ${cell(formatPercent(row.headroom))} |`);
+  }
+  if (explore.omittedRows) lines.push('', `${formatInteger(explore.omittedRows)} smaller candidates not shown.`);
+  if (explore.best !== null) lines.push('', `Fastest: **${formatInteger(explore.best)}** (the quick fix pins it).`);
+  return lines.join('\n');
 }

@@ -94,6 +94,8 @@ interface JobSettings {
   optimizer: Optimizer;
   recompute: RecomputePolicy;
   micro: MicroBatchSetting;
+  /** `{explore: {max}}`: the automatic choice stays at or below it. */
+  exploreMax?: number;
   maxSteps?: number;
 }
 
@@ -109,6 +111,7 @@ function jobSettings(model: ModelDescription, training: TrainingDescription): Jo
     optimizer: OPTIMIZERS.includes(training?.optimizer) ? training.optimizer : 'adamw',
     recompute: recompute === 'none' || recompute === 'selective' || recompute === 'full' ? recompute : DEFAULT_RECOMPUTE,
     micro: microSetting,
+    exploreMax: microSetting === 'explore' ? positiveInt(training?.microBatchExplore?.max, Infinity) : undefined,
     maxSteps: typeof training?.maxSteps === 'number' && Number.isFinite(training.maxSteps) && training.maxSteps > 0 ? Math.floor(training.maxSteps) : undefined,
   };
 }
@@ -364,7 +367,8 @@ function resolveMicro(
   const { perSystemBatch, evenSplit } = split;
   if (typeof setting === 'number') return { micro: Math.max(1, Math.min(setting, perSystemBatch)), source: 'config' };
   if (setting === 'none') return { micro: perSystemBatch, source: 'config' };
-  const largest = largestDivisorAtMost(perSystemBatch, p.maxMicroSram, evenSplit);
+  const limit = setting === 'explore' && p.job.exploreMax !== undefined ? Math.min(p.maxMicroSram, p.job.exploreMax) : p.maxMicroSram;
+  const largest = largestDivisorAtMost(perSystemBatch, limit, evenSplit);
   // Not even one sequence fits: report the smallest micro-batch (the wafer-sram error follows).
   if (largest === 0) return { micro: 1, source: 'auto' };
   const onWafer = largestDivisorAtMost(perSystemBatch, Math.min(p.maxMicroWithCheckpoints, largest), evenSplit);
@@ -439,7 +443,7 @@ function updateSecondsOf(p: Prepared, input: SimulationInput): number {
 export function evaluate(input: SimulationInput, systems: number): StepAt {
   try {
     const p = prepare(input);
-    const e = evaluateAt(p, positiveInt(systems, 1), p.job.micro === 'explore' ? 'auto' : p.job.micro, updateSecondsOf(p, input));
+    const e = evaluateAt(p, positiveInt(systems, 1), p.job.micro, updateSecondsOf(p, input));
     return { stepSeconds: e.stepSeconds, microBatchSize: e.microBatchSize, accumulationSteps: e.accumulationSteps, systemsUsed: e.systemsUsed };
   } catch {
     return { stepSeconds: 0, microBatchSize: 1, accumulationSteps: 1, systemsUsed: 1 };
