@@ -20,6 +20,12 @@ import {
   TimelineMethod,
   type TimelinePayload,
   type WebviewToHost,
+  PlanMethod,
+  type PlanParams,
+  type PlanPayload,
+  PlanApplyMethod,
+  type PlanApplyParams,
+  type PlanApplyResult,
 } from '../protocol';
 
 export interface PanelBackend {
@@ -147,8 +153,48 @@ export class WaferScopePanel implements vscode.Disposable {
         }
         break;
       }
+      case 'requestPlan': {
+        const uri = this.shownUri;
+        if (!uri) return;
+        try {
+          const payload = await this.backend.request<PlanParams, PlanPayload | null>(PlanMethod, { ...message.params, uri, requestId: message.requestId });
+          if (payload) this.post({ type: 'plan', payload });
+        } catch (error) {
+          this.fail('plan', error);
+        }
+        break;
+      }
+      case 'applyPlan':
+        await this.applyPlan(message);
+        break;
       case 'rendered':
         break;
+    }
+  }
+
+  /** Apply: the server says which edits; they go in as ONE WorkspaceEdit, so one undo reverts them all. */
+  private async applyPlan(choice: { systems: number; microBatch: number; memoryxBytes: number }): Promise<void> {
+    const uri = this.shownUri;
+    if (!uri) return;
+    try {
+      const result = await this.backend.request<PlanApplyParams, PlanApplyResult>(PlanApplyMethod, { uri, ...choice });
+      if (result.error) {
+        this.post({ type: 'planApplied', ok: false, message: result.error });
+        return;
+      }
+      const edit = new vscode.WorkspaceEdit();
+      for (const file of result.createFiles) edit.createFile(vscode.Uri.file(file.file), { contents: new TextEncoder().encode(file.text) });
+      const configPath = vscode.Uri.parse(uri).fsPath;
+      for (const change of result.edits) {
+        const target = change.file === configPath ? vscode.Uri.parse(uri) : vscode.Uri.file(change.file);
+        const range = new vscode.Range(change.range.start.line, change.range.start.character, change.range.end.line, change.range.end.character);
+        edit.replace(target, range, change.newText);
+      }
+      const ok = await vscode.workspace.applyEdit(edit);
+      this.post({ type: 'planApplied', ok, message: ok ? `Applied: ${result.summary}. Undo reverts it.` : 'VS Code refused the edit.' });
+    } catch (error) {
+      this.fail('plan edits', error);
+      this.post({ type: 'planApplied', ok: false, message: 'The plan could not be applied.' });
     }
   }
 

@@ -19,6 +19,7 @@ import { connectHost, type Host } from './host';
 import { MemoryView } from './memory';
 import { SummaryView } from './summary';
 import { observeTheme } from './theme';
+import { PlanView } from './plan';
 import { TimelineView } from './timeline';
 import {
   PANEL_VIEWS,
@@ -51,6 +52,7 @@ class Panel {
   private readonly timeline: TimelineView;
   private readonly memory: MemoryView;
   private readonly summary: SummaryView;
+  private readonly plan: PlanView;
 
   private readonly fileName: HTMLElement;
   private readonly badge: HTMLElement;
@@ -79,6 +81,10 @@ class Panel {
     this.timeline = new TimelineView({ onSystems: (systems) => this.selectSystems(systems) });
     this.memory = new MemoryView();
     this.summary = new SummaryView();
+    this.plan = new PlanView({
+      request: (requestId, params) => host.post({ type: 'requestPlan', requestId, params }),
+      apply: (choice) => host.post({ type: 'applyPlan', ...choice }),
+    });
     this.heatmap.setMetric(this.state.metric);
 
     this.fileName = el('h1', { className: 'file-name' });
@@ -102,6 +108,7 @@ class Panel {
       timeline: this.timeline.root,
       memory: this.memory.root,
       summary: this.summary.root,
+      plan: this.plan.root,
     };
     for (const view of PANEL_VIEWS) {
       const tab = el('button', {
@@ -156,6 +163,13 @@ class Panel {
       case 'error':
         this.showError(String(message.message ?? 'Unknown error'));
         break;
+      case 'plan':
+        this.plan.setPayload(message.payload);
+        if (this.state.view === 'plan') this.postRendered();
+        break;
+      case 'planApplied':
+        this.plan.applied(message.ok, String(message.message ?? ''));
+        break;
     }
   }
 
@@ -195,6 +209,7 @@ class Panel {
     this.heatmap.setReport(status.kind === 'ok' ? report : null, this.state.layer);
     this.memory.setReport(report);
     this.summary.render(result);
+    this.plan.setResult(status.kind === 'ok' ? result : null);
     this.updateTimeline();
 
     const wantsHeatmap = status.kind === 'ok' && layerCountOf(report) > 0;
@@ -311,6 +326,7 @@ class Panel {
     this.heatmap.setVisible(view === 'heatmap');
     this.timeline.setVisible(view === 'timeline');
     this.memory.setVisible(view === 'memory');
+    this.plan.setVisible(view === 'plan');
     if (focus) this.tabs[view].focus();
     this.saveState();
     if (announce) this.postRendered();

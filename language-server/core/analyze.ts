@@ -10,6 +10,7 @@ import { resolveCluster } from './config/cluster';
 import { buildModelStructure } from './model/structure';
 import { simulate, type SimulationInput, type Finding } from './sim/simulate';
 import { exploreMicroBatches } from './plan/explore';
+import { pinScalarEdit } from './plan/applyPlan';
 import { formatSeconds } from './format/units';
 import type { ClusterSummary, ConstantUse, FitStatus, ModelSummary, Report } from './report';
 import { HF_TRAINING_ASSUMPTIONS } from './config/hf';
@@ -251,9 +252,7 @@ function exploreDiagnostics(document: ConfigDocument, explore: NonNullable<Repor
   const source = document.sources['training.microBatchSize'];
   if (!source || explore.best === null) return [];
   const best = explore.rows.find((row) => row.microBatch === explore.best)!;
-  // A block mapping's range ends at the start of the next line: keep that line break.
-  const end = source.valueRange.end;
-  const endsLine = end.character === 0 && end.line > source.keyRange.end.line;
+  const pin = pinScalarEdit(document, 'training.microBatchSize', String(explore.best));
   const diagnostic: CoreDiagnostic = {
     severity: 'information',
     code: 'micro-batch-explore',
@@ -262,8 +261,8 @@ function exploreDiagnostics(document: ConfigDocument, explore: NonNullable<Repor
       `${explore.perSystemBatch} from ${explore.range.min} to ${explore.range.max} that fit), ${explore.best} gives the shortest step (${formatSeconds(best.stepSeconds)} on ${explore.systems} ` +
       `system${explore.systems === 1 ? '' : 's'}). Pin it, as Model Zoo advises once the value is known; hover micro_batch_size for the table.`,
     range: source.keyRange,
-    fixes: [{ title: `Pin micro_batch_size to ${explore.best}`, edits: [{ range: { start: source.keyRange.end, end: source.valueRange.end }, newText: `: ${explore.best}${endsLine ? '\n' : ''}` }] }],
   };
+  if (pin) diagnostic.fixes = [{ title: `Pin micro_batch_size to ${explore.best}`, edits: [pin] }];
   return [diagnostic];
 }
 

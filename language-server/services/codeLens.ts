@@ -17,6 +17,7 @@ export function codeLenses(uri: string, analysis: Analysis): CodeLens[] {
     lenses.push(
       { range: FIRST_LINE, command: { title: 'Run Simulation', command: 'waferscope.runSimulation', arguments: [uri] } },
       { range: FIRST_LINE, command: { title: 'Show Wafer Heatmap', command: 'waferscope.showHeatmap', arguments: [uri] } },
+      { range: FIRST_LINE, command: { title: 'Plan Training Run', command: 'waferscope.planTrainingRun', arguments: [uri] } },
     );
   }
   return lenses;
