@@ -60,6 +60,7 @@ export class PlanView {
   private readonly applyButton: HTMLButtonElement;
   private readonly resetButton: HTMLButtonElement;
   private readonly status: HTMLElement;
+  private readonly applyStatus: HTMLElement;
   private readonly whatIfLine: HTMLElement;
   private readonly headline: HTMLElement;
   private readonly chart: HTMLElement;
@@ -91,6 +92,7 @@ export class PlanView {
     this.resetButton = el('button', { className: 'plan-button', text: 'Reset what-if', attrs: { type: 'button', name: 'reset' } });
     this.resetButton.addEventListener('click', () => this.resetWhatIf());
     this.status = el('p', { className: 'hint plan-status', attrs: { role: 'status', 'aria-live': 'polite' } });
+    this.applyStatus = el('p', { className: 'plan-apply-status', attrs: { role: 'status', 'aria-live': 'polite' } });
     this.whatIfLine = el('p', { className: 'plan-whatif-line' });
     this.headline = el('div', { className: 'plan-headline' });
     this.chart = el('div', { className: 'chart plan-chart' });
@@ -118,6 +120,7 @@ export class PlanView {
         this.resetButton,
       ]),
       this.whatIfLine,
+      this.applyStatus,
       this.status,
       this.headline,
       el('h2', { className: 'section-title', text: 'Pareto frontier: days against systems' }),
@@ -158,8 +161,8 @@ export class PlanView {
   }
 
   applied(ok: boolean, message: string): void {
-    this.status.textContent = message;
-    this.status.classList.toggle('plan-error', !ok);
+    this.applyStatus.textContent = message;
+    this.applyStatus.classList.toggle('plan-error', !ok);
     this.applyButton.disabled = false;
   }
 
@@ -211,7 +214,8 @@ export class PlanView {
     const point = this.payload?.whatIf;
     if (!point) return;
     this.applyButton.disabled = true;
-    this.status.textContent = 'Applying…';
+    this.applyStatus.textContent = 'Applying…';
+    this.applyStatus.classList.remove('plan-error');
     this.options.apply({ systems: point.systems, microBatch: point.microBatch, memoryxBytes: point.memoryxBytes });
   }
 
@@ -301,7 +305,7 @@ export class PlanView {
     const deadline = payload.result.deadlineDays;
     const low = Math.min(...days, deadline ?? Infinity);
     const high = Math.max(...days, deadline ?? 0);
-    const x = scaleLog().domain([1, maxSystems]).range([0, innerWidth]).nice();
+    const x = scaleLog().domain([1, maxSystems]).range([0, innerWidth]);
     const y = scaleLog().domain([low / 1.2, high * 1.2]).range([innerHeight, 0]).nice();
     const tiers = [...new Set(plans.map((p) => p.memoryxBytes))].sort((a, b) => a - b);
 
@@ -312,7 +316,7 @@ export class PlanView {
     const yAxis = svg('g', { className: 'axis' });
     g.append(xAxis, yAxis);
     select(xAxis).call(axisBottom(x).ticks(6, '~s'));
-    select(yAxis).call(axisLeft(y).ticks(5, '~g'));
+    select(yAxis).call(axisLeft(y).ticks(5, '~s'));
     g.appendChild(svg('text', { className: 'axis-title', text: 'systems (log)', attrs: { x: innerWidth / 2, y: innerHeight + 34, 'text-anchor': 'middle' } }));
     g.appendChild(svg('text', { className: 'axis-title', text: 'days to train (log)', attrs: { transform: `translate(-50,${innerHeight / 2}) rotate(-90)`, 'text-anchor': 'middle' } }));
     if (deadline !== null) {
@@ -324,7 +328,11 @@ export class PlanView {
       const points = plans.filter((p) => p.memoryxBytes === tier).map((p) => `${x(p.systems)},${y(p.days)}`);
       g.appendChild(svg('polyline', { className: `plan-line plan-tier-${t % 4}`, attrs: { points: points.join(' ') } }));
     }
-    plans.forEach((plan, i) => {
+    // The marked plans last, so no neighbour covers them.
+    const marked = (i: number) => i === payload.result.recommended || i === payload.result.fastest || i === this.selected;
+    const order = [...plans.keys()].sort((a, b) => Number(marked(a)) - Number(marked(b)));
+    for (const i of order) {
+      const plan = plans[i];
       const t = tiers.indexOf(plan.memoryxBytes);
       const classes = [`plan-point`, `plan-tier-${t % 4}`];
       if (i === payload.result.recommended) classes.push('recommended');
@@ -337,7 +345,7 @@ export class PlanView {
       dot.addEventListener('pointerleave', () => (this.tooltip.hidden = true));
       dot.addEventListener('click', () => this.choose(i));
       g.appendChild(dot);
-    });
+    }
     // Legend: one swatch per tier.
     const legend = svg('g', { className: 'chart-legend', attrs: { transform: `translate(${innerWidth - 110},4)` } });
     tiers.forEach((tier, t) => {
@@ -427,7 +435,7 @@ export class PlanView {
     this.gpu.append(
       el('h2', { className: 'section-title', text: `GPU comparison (${bound.label})` }),
       el('p', { text: `The fewest GPUs whose memory holds the same training state: ${bound.rows.map((r) => `${formatInteger(r.gpus)} x ${r.name}`).join(' or ')}.` }),
-      el('p', { className: 'hint', text: `State ${formatBytes(bound.stateBytes)} + activations ${formatBytes(bound.activationBytes)} (micro-batch ${formatInteger(bound.microBatch)}, full recompute). ${bound.basis}.` }),
+      el('p', { className: 'hint', text: `State ${formatBytes(bound.stateBytes)} + activations ${formatBytes(bound.activationBytes)} (micro-batch ${formatInteger(bound.microBatch)}, full recompute). Basis: ${bound.basis}.` }),
     );
   }
 }
