@@ -211,3 +211,26 @@ export interface PlanApplyResult {
   summary: string;
   error?: string;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Workspace overview (side-bar view)
+
+/** Client -> server: analyse these files (open editors first, else the disk) for the overview. */
+export const WorkspaceOverviewMethod = 'waferscope/workspaceOverview';
+export interface WorkspaceOverviewParams {
+  uris: string[];
+}
+export interface OverviewEntry {
+  uri: string;
+  status: FitStatus;
+  /** The code lens line: parameters, MemoryX, wafer, step time (the one formatter). */
+  summary: string;
+  parameters: number | null;
+  stepSeconds: number | null;
+  systems: number | null;
+  cluster: string;
+}
+export interface WorkspaceOverviewResult {
+  /** Model configs only (cluster files and unrelated files are left out). */
+  entries: OverviewEntry[];
+}

@@ -34,7 +34,11 @@ import {
   PlanApplyMethod,
   type PlanApplyParams,
   type PlanApplyResult,
+  WorkspaceOverviewMethod,
+  type WorkspaceOverviewParams,
+  type WorkspaceOverviewResult,
 } from '../../protocol';
+import { workspaceOverview } from './overview';
 import { planApplyFor, planFor } from './plan';
 import type { Analysis } from '../core/analyze';
 import { formatReport } from '../core/format/reportText';
@@ -259,6 +263,16 @@ connection.onRequest(PlanApplyMethod, (params: PlanApplyParams): PlanApplyResult
     if (!analysis) return { edits: [], createFiles: [], summary: '', error: `${params.uri} is not open.` };
     return planApplyFor(analysis, (path) => workspace.readFile(path), params);
   }),
+);
+
+connection.onRequest(WorkspaceOverviewMethod, (params: WorkspaceOverviewParams): WorkspaceOverviewResult =>
+  guard<WorkspaceOverviewResult>('workspace overview', { entries: [] }, () =>
+    workspaceOverview(params, {
+      openAnalysis: (uri) => (documents.get(uri) ? workspace.analysisOf(uri) : undefined),
+      readFile: (path) => workspace.readFile(path),
+      settings: workspace.settings,
+    }),
+  ),
 );
 
 documents.listen(connection);
