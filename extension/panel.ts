@@ -167,9 +167,35 @@ export class WaferScopePanel implements vscode.Disposable {
       case 'applyPlan':
         await this.applyPlan(message);
         break;
+      case 'export':
+        await this.export(message);
+        break;
       case 'rendered':
         break;
     }
+  }
+
+  /** Copy and save for the webview, which has neither a clipboard nor the file system. */
+  private async export(message: Extract<WebviewToHost, { type: 'export' }>): Promise<void> {
+    if (message.action === 'notice') {
+      void vscode.window.showInformationMessage(`WaferScope: ${message.text}`);
+      return;
+    }
+    if (message.action === 'copy') {
+      await vscode.env.clipboard.writeText(message.text);
+      void vscode.window.showInformationMessage(`WaferScope: copied the ${message.what} to the clipboard.`);
+      return;
+    }
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const fileName = message.fileName.replace(/[^\w.-]+/g, '-');
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: folder ? vscode.Uri.joinPath(folder, fileName) : undefined,
+      filters: fileName.endsWith('.png') ? { 'PNG image': ['png'] } : { 'SVG image': ['svg'] },
+    });
+    if (!target) return;
+    const bytes = message.base64 !== undefined ? Buffer.from(message.base64, 'base64') : new TextEncoder().encode(message.text ?? '');
+    await vscode.workspace.fs.writeFile(target, bytes);
+    void vscode.window.showInformationMessage(`WaferScope: saved ${vscode.workspace.asRelativePath(target)}.`);
   }
 
   /** Apply: the server says which edits; they go in as ONE WorkspaceEdit, so one undo reverts them all. */

@@ -133,7 +133,11 @@ export type WebviewToHost =
   /** The Plan tab asks for a plan (inputs and what-if values; nothing is written). */
   | { type: 'requestPlan'; requestId: number; params: Omit<PlanParams, 'uri'> }
   /** The Plan tab's Apply: write the choice into the config and its cluster file. */
-  | { type: 'applyPlan'; systems: number; microBatch: number; memoryxBytes: number };
+  | { type: 'applyPlan'; systems: number; microBatch: number; memoryxBytes: number }
+  /** Export: copy text to the clipboard, save a file (text or base64 bytes) through a save dialog, or show a notice. */
+  | { type: 'export'; action: 'copy'; text: string; what: string }
+  | { type: 'export'; action: 'save'; fileName: string; text?: string; base64?: string }
+  | { type: 'export'; action: 'notice'; text: string };
 
 /** What the webview keeps in `vscode.setState` so it survives being hidden and VS Code restarting. */
 export interface PanelState {

@@ -20,6 +20,7 @@ import { MemoryView } from './memory';
 import { SummaryView } from './summary';
 import { observeTheme } from './theme';
 import { PlanView } from './plan';
+import { ExportBar } from './export';
 import { TimelineView } from './timeline';
 import {
   PANEL_VIEWS,
@@ -90,9 +91,16 @@ class Panel {
     this.fileName = el('h1', { className: 'file-name' });
     this.badge = el('span', { className: 'badge', attrs: { hidden: true } });
     this.headline = el('p', { className: 'result-summary' });
+    const exportBar = new ExportBar({
+      report: () => this.result?.report ?? null,
+      plan: () => this.plan.current(),
+      chart: () => activeChart(this.panels[this.state.view], this.state.view),
+      post: (message) => host.post(message),
+    });
     const header = el('header', { className: 'panel-header' }, [
       el('div', { className: 'title-row' }, [this.fileName, this.badge]),
       this.headline,
+      exportBar.root,
     ]);
 
     this.bannerText = el('span', { className: 'banner-text' });
@@ -389,6 +397,12 @@ class Panel {
   private saveState(): void {
     this.host.setState({ ...this.state });
   }
+}
+
+/** The chart of a view for "Save chart": the heatmap canvas, else the view's first chart SVG. */
+function activeChart(panel: HTMLElement, view: PanelView): { element: SVGSVGElement | HTMLCanvasElement; name: string } | null {
+  const element = panel.querySelector<HTMLCanvasElement>('canvas.heatmap-canvas') ?? panel.querySelector<SVGSVGElement>('svg.plan-svg, svg.timeline-svg, svg');
+  return element ? { element, name: `waferscope-${view}` } : null;
 }
 
 function baseName(uri: string): string {

@@ -160,6 +160,11 @@ export class PlanView {
     this.render();
   }
 
+  /** The last plan shown (for export), with its preset. */
+  current(): { result: PlanPayload['result']; preset: string } | null {
+    return this.payload ? { result: this.payload.result, preset: this.payload.preset } : null;
+  }
+
   applied(ok: boolean, message: string): void {
     this.applyStatus.textContent = message;
     this.applyStatus.classList.toggle('plan-error', !ok);
