@@ -104,8 +104,8 @@ export class ExportBar {
       el('option', { text: 'CSV', attrs: { value: 'csv' } }),
       el('option', { text: 'JSON', attrs: { value: 'json' } }),
     ]);
-    const button = (text: string, name: string, action: () => void | Promise<void>) => {
-      const b = el('button', { className: 'plan-button', text, attrs: { type: 'button', name } });
+    const button = (text: string, name: string, action: () => void | Promise<void>, title = text) => {
+      const b = el('button', { className: 'plan-button', text, attrs: { type: 'button', name, title } });
       b.addEventListener('click', () => void action());
       return b;
     };
@@ -113,8 +113,8 @@ export class ExportBar {
       this.format,
       button('Copy report', 'copy-report', () => this.copyReport()),
       button('Copy plan', 'copy-plan', () => this.copyPlan()),
-      button('Save chart as SVG', 'save-svg', () => this.saveChart('svg')),
-      button('Save chart as PNG', 'save-png', () => this.saveChart('png')),
+      button('Save SVG', 'save-svg', () => this.saveChart('svg'), "Save this view's chart as SVG"),
+      button('Save PNG', 'save-png', () => this.saveChart('png'), "Save this view's chart as PNG"),
     ]);
   }
 

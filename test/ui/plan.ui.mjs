@@ -1,12 +1,13 @@
 // The Plan tab as a person meets it: open the 1T example, run "WaferScope: Plan Training Run",
 // type a deadline, read the frontier chart and a point's cost tooltip, try a what-if point, then
-// Apply it and watch the config and the panel's summary follow. Screenshots go to test-results/.
+// Apply it and watch the config and the panel's summary follow; copy the plan; read the workspace
+// overview in the side bar and open a config from it. Screenshots go to test-results/.
 import * as assert from 'node:assert/strict';
 import { quickOpen, runCommand, screenshot, STEP_TIMEOUT_MS, webviewContent } from './lib/workbench.mjs';
 
 export const scenarios = [
   {
-    title: 'Plan tab: inputs, the frontier chart with cost on hover, what-if and Apply',
+    title: 'Plan tab: inputs, the frontier chart with cost on hover, what-if and Apply; export; workspace overview',
     timeoutMs: 240000,
     async run({ page }) {
       await quickOpen(page, 'gpt-1t.yaml');
@@ -66,6 +67,25 @@ export const scenarios = [
       assert.match((await reference.first().innerText()).replace(/\u00a0/g, ' '), /^# waferscope: cluster=/);
       await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'gpt-1t.plan.cluster.yaml' }).waitFor({ timeout: STEP_TIMEOUT_MS });
       await screenshot(page, 'panel-plan-applied');
+
+      // Export: copy the plan as Markdown; the host confirms it reached the clipboard.
+      await content.getByRole('button', { name: 'Copy plan' }).click();
+      await page.locator('.notifications-toasts', { hasText: 'copied the plan (Markdown) to the clipboard' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+
+      // The workspace overview in the side bar: every model config with its verdict; a click opens it.
+      const header = page.locator('.pane-header', { hasText: 'WaferScope Model Configs' });
+      await header.waitFor({ timeout: STEP_TIMEOUT_MS });
+      if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+      // Rows of this view only (the Explorer's file tree is a list too).
+      const rows = page.locator('.pane', { has: header }).locator('.pane-body .monaco-list-row');
+      const oneT = rows.filter({ hasText: '1t/gpt-1t.yaml' }).filter({ hasText: /fits · 1\.01 T params/ });
+      await oneT.first().waitFor({ timeout: STEP_TIMEOUT_MS });
+      await rows.filter({ hasText: 'broken.yaml' }).filter({ hasText: 'invalid' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+      await rows.filter({ hasText: 'gpt3-xl.yaml' }).filter({ hasText: 'fits' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+      assert.equal(await rows.filter({ hasText: 'small-12tb.cluster.yaml' }).count(), 0, 'cluster files are not model configs');
+      await screenshot(page, 'overview');
+      await rows.filter({ hasText: 'gpt3-xl.yaml' }).first().click();
+      await page.locator('.tabs-container .tab.active', { hasText: 'gpt3-xl.yaml' }).waitFor({ timeout: STEP_TIMEOUT_MS });
     },
   },
 ];
