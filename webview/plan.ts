@@ -378,7 +378,7 @@ export class PlanView {
     clear(this.table);
     const { result } = payload;
     if (!result.plans.length) return;
-    const head = el('tr', {}, ['systems', 'micro-batch', 'MemoryX', 'step', 'time to train', 'system-hours', 'energy', 'wafer headroom', 'deadline'].map((text) => el('th', { text, attrs: { scope: 'col' } })));
+    const head = el('tr', {}, ['systems', 'micro-batch', 'MemoryX', 'step', 'time to train', 'system-hours', 'energy', 'wafer headroom', 'batch split', 'deadline'].map((text) => el('th', { text, attrs: { scope: 'col' } })));
     const body = el('tbody');
     result.plans.forEach((plan, i) => {
       const mark = i === result.recommended ? ' (recommended)' : i === result.fastest ? ' (fastest)' : '';
@@ -391,6 +391,7 @@ export class PlanView {
         el('td', { className: 'numeric', text: formatInteger(plan.systemHours) }),
         el('td', { className: 'numeric', text: formatEnergy(plan.energyKWh) }),
         el('td', { className: 'numeric', text: formatPercent(plan.waferHeadroom) }),
+        el('td', { text: plan.evenSplit ? 'even' : 'uneven', attrs: { title: plan.evenSplit ? undefined : 'The global batch is not a whole number of micro-batches per system: batch-not-multiple warning once applied' } }),
         el('td', { text: result.deadlineDays === null ? '–' : plan.meetsDeadline ? 'met' : 'missed' }),
       ]);
       row.addEventListener('click', () => this.choose(i));

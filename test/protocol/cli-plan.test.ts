@@ -18,7 +18,7 @@ interface PlanJson {
   tokens: number;
   tokensSource: string;
   deadlineDays: number | null;
-  plans: { systems: number; microBatch: number; memoryxBytes: number; stepSeconds: number; days: number; systemHours: number; energyKWh: number; meetsDeadline: boolean }[];
+  plans: { systems: number; microBatch: number; memoryxBytes: number; stepSeconds: number; days: number; systemHours: number; energyKWh: number; evenSplit: boolean; meetsDeadline: boolean }[];
   recommended: number | null;
   fastest: number | null;
   evaluations: number;
@@ -82,6 +82,9 @@ describe('waferscope plan', function () {
       assert.equal(report.training.microBatchSize, p.microBatch);
       assert.equal(report.cluster.memoryxCapacityBytes, p.memoryxBytes);
       assert.equal(report.timeline.stepSeconds, p.stepSeconds, `plan ${index}: ${p.systems} systems, micro-batch ${p.microBatch}`);
+      // An uneven split is exactly when the report warns about the batch.
+      const warned = report.diagnostics.some((d: { code: string }) => d.code === 'batch-not-multiple');
+      assert.equal(warned, !p.evenSplit, `plan ${index}: evenSplit ${p.evenSplit}, diagnostics ${JSON.stringify(report.diagnostics.map((d: { code: string }) => d.code))}`);
     }
   });
 

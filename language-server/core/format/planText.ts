@@ -71,14 +71,14 @@ export function formatPlan(result: PlanResult, options: { file: string; preset: 
       `Pareto frontier: days vs system-hours vs MemoryX (${formatInteger(result.plans.length)} plans` +
         (rows.length < result.plans.length ? `, ${rows.length} shown; --json lists all)` : ')'),
     );
-    lines.push(`  ${pad('systems', 8)} ${pad('micro', 6)} ${pad('MemoryX', 8)} ${pad('step', 10)} ${pad('days', 12)} ${pad('system-hours', 14)} ${pad('energy', 10)} ${pad('headroom', 9)}  deadline`);
+    lines.push(`  ${pad('systems', 8)} ${pad('micro', 6)} ${pad('MemoryX', 8)} ${pad('step', 10)} ${pad('days', 12)} ${pad('system-hours', 14)} ${pad('energy', 10)} ${pad('headroom', 9)} ${pad('split', 7)}  deadline`);
     for (const i of rows) {
       const plan = result.plans[i];
       const mark = i === result.recommended ? ' < recommended' : i === result.fastest ? ' < fastest' : '';
       lines.push(
         `  ${pad(formatInteger(plan.systems), 8)} ${pad(formatInteger(plan.microBatch), 6)} ${pad(capacityLabel(plan.memoryxBytes), 8)} ` +
           `${pad(formatSeconds(plan.stepSeconds), 10)} ${pad(formatPlanDays(plan.days), 12)} ${pad(formatInteger(plan.systemHours), 14)} ` +
-          `${pad(formatEnergy(plan.energyKWh), 10)} ${pad(formatPercent(plan.waferHeadroom), 9)}  ${result.deadlineDays === null ? '-' : plan.meetsDeadline ? 'met' : 'missed'}${mark}`,
+          `${pad(formatEnergy(plan.energyKWh), 10)} ${pad(formatPercent(plan.waferHeadroom), 9)} ${pad(plan.evenSplit ? 'even' : 'uneven', 7)}  ${result.deadlineDays === null ? '-' : plan.meetsDeadline ? 'met' : 'missed'}${mark}`,
       );
     }
   }
@@ -98,6 +98,7 @@ export function formatPlan(result: PlanResult, options: { file: string; preset: 
     lines.push('Cost constants');
     for (const c of result.constants) lines.push(`  ${c.name} = ${formatInteger(c.value)} ${c.unit}${c.assumption ? ' (assumption)' : ''}: ${c.source}`);
     lines.push('  MemoryX capacity is not priced; it is kept as a third objective of the frontier.');
+    lines.push('  split "uneven": the global batch is not a whole number of micro-batches per system (a batch-not-multiple warning once applied).');
   }
   return `${lines.join('\n')}\n`;
 }

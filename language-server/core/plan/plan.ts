@@ -43,6 +43,12 @@ export interface Plan {
   energyKWh: number;
   /** 1 - peak / SRAM at this micro-batch. */
   waferHeadroom: number;
+  /**
+   * The global batch is a whole number of micro-batches on every system. When it is not, the
+   * step is still timed (the last micro-batch partly filled, as `report` does) but the config gets
+   * a batch-not-multiple warning once the plan is applied.
+   */
+  evenSplit: boolean;
   meetsDeadline: boolean;
 }
 
@@ -205,6 +211,7 @@ export function planRun(input: SimulationInput, options: PlanOptions = {}): Plan
     systemHours: c.systemHours,
     energyKWh: (c.systemHours * powerWatts) / 1000,
     waferHeadroom: c.headroom,
+    evenSplit: evaluator.globalBatch % (c.systems * c.micro) === 0,
     meetsDeadline: c.seconds <= deadlineSeconds,
   }));
 
