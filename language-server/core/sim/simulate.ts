@@ -306,14 +306,16 @@ function microBatchCost(p: Prepared, micro: number): MicroBatchCost {
   let cost = p.microBatchCosts.get(micro);
   if (cost) return cost;
   const checkpointsOnWafer = checkpointsFit(p, micro);
-  const wafer = evaluateWafer(p.layers, p.job.sequenceLength, micro, p.sramBytes, p.sramBytes);
+  // The same wafer result the report shows, so a plan's fit and headroom are the report's.
+  const wafer = waferResult(p.layers, p.job.sequenceLength, micro, p.sramBytes, p.sramBytes);
+  const peakBytes = wafer.peakBytes ?? wafer.perLayerPeakBytes;
   cost = {
     microBatch: micro,
     checkpointsOnWafer,
     timing: timeMicroBatch(p.layers, micro * p.job.sequenceLength, p.rates, !checkpointsOnWafer),
-    peakBytes: wafer.peakBytes,
+    peakBytes,
     fits: wafer.fits,
-    headroom: p.sramBytes > 0 ? 1 - wafer.peakBytes / p.sramBytes : 0,
+    headroom: wafer.headroom ?? (p.sramBytes > 0 ? 1 - peakBytes / p.sramBytes : 0),
   };
   if (p.microBatchCosts.size >= MICRO_BATCH_COST_CACHE_LIMIT) p.microBatchCosts.clear();
   p.microBatchCosts.set(micro, cost);

@@ -9,10 +9,14 @@ import { cluster, gpt1t, gpt1tTraining, shipped, TB } from '../sim/fixtures';
 const structure1t = buildModelStructure(gpt1t);
 const input1t: SimulationInput = { model: gpt1t, structure: structure1t, training: gpt1tTraining, cluster: cluster(1, 55 * TB) };
 
-/** The report's step time for the plan's point: micro-batch pinned, --systems, the cluster's MemoryX set to the plan's. */
-function reportStep(input: SimulationInput, plan: Plan): number {
+/** The report for the plan's point: micro-batch pinned, --systems, the cluster's MemoryX set to the plan's. */
+function reportAt(input: SimulationInput, plan: Pick<Plan, 'microBatch' | 'systems' | 'memoryxBytes'>) {
   const training: TrainingDescription = { ...input.training, microBatchSize: plan.microBatch };
-  return simulate({ ...input, training, systems: plan.systems, cluster: { ...input.cluster, memoryxCapacityBytes: plan.memoryxBytes } }).timeline.stepSeconds;
+  return simulate({ ...input, training, systems: plan.systems, cluster: { ...input.cluster, memoryxCapacityBytes: plan.memoryxBytes } });
+}
+
+function reportStep(input: SimulationInput, plan: Pick<Plan, 'microBatch' | 'systems' | 'memoryxBytes'>): number {
+  return reportAt(input, plan).timeline.stepSeconds;
 }
 
 function dominates(a: Plan, b: Plan): boolean {
@@ -24,7 +28,13 @@ describe('planner', () => {
   it("gives every plan on the 1T frontier exactly the report's step time", () => {
     const result = planRun(input1t, { deadlineDays: 4000 });
     assert.ok(result.plans.length > 10, `${result.plans.length} plans`);
-    for (const plan of result.plans) assert.equal(plan.stepSeconds, reportStep(input1t, plan), `${plan.systems} systems, micro-batch ${plan.microBatch}`);
+    for (const plan of result.plans) {
+      const report = reportAt(input1t, plan);
+      assert.equal(plan.stepSeconds, report.timeline.stepSeconds, `${plan.systems} systems, micro-batch ${plan.microBatch}`);
+      assert.equal(plan.accumulationSteps, report.training.accumulationSteps);
+      assert.equal(plan.waferHeadroom, report.wafer.headroom);
+      assert.ok(report.memoryx.fits && report.wafer.fits);
+    }
   });
 
   it('keeps exactly the plans no other searched point beats, checked by brute force through simulate()', () => {
@@ -39,7 +49,7 @@ describe('planner', () => {
     for (const memoryxBytes of tiers) {
       for (let systems = 1; systems <= 12; systems++) {
         for (let micro = 1; micro <= Math.min(largest, Math.ceil(24 / systems)); micro++) {
-          const stepSeconds = reportStep(input, { microBatch: micro, systems, memoryxBytes } as Plan);
+          const stepSeconds = reportStep(input, { microBatch: micro, systems, memoryxBytes });
           const days = 1e9 / (24 * 2048 / stepSeconds) / 86400;
           points.push({ systems, microBatch: micro, memoryxBytes, stepSeconds, days, systemHours: systems * days * 24 } as Plan);
         }
