@@ -8,6 +8,7 @@ export function registerCommands(ctx: Ctx): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('waferscope.runSimulation', (uri?: string) => runSimulation(ctx, uri)),
     vscode.commands.registerCommand('waferscope.showHeatmap', () => WaferScopePanel.show(ctx.context, ctx, 'heatmap')),
+    vscode.commands.registerCommand('waferscope.planTrainingRun', () => WaferScopePanel.show(ctx.context, ctx, 'plan')),
     vscode.commands.registerCommand('waferscope.selectCluster', () => selectCluster(ctx)),
     vscode.commands.registerCommand('waferscope.restartServer', () => ctx.restart()),
   ];

@@ -4,13 +4,18 @@ import { PANEL_VIEW_TYPE, type PanelState } from '../protocol';
 import { registerCommands } from './commands';
 import { Ctx, type WaferScopeApi } from './ctx';
 import { WaferScopePanel } from './panel';
+import { OVERVIEW_VIEW_ID, OverviewProvider } from './overview';
 
 let ctx: Ctx | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<WaferScopeApi> {
   ctx = new Ctx(context);
   const current = ctx;
+  const overview = new OverviewProvider(current);
   context.subscriptions.push(
+    overview,
+    vscode.window.createTreeView(OVERVIEW_VIEW_ID, { treeDataProvider: overview, showCollapseAll: false }),
+    vscode.commands.registerCommand('waferscope.refreshOverview', () => overview.refresh()),
     current,
     ...registerCommands(current),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
@@ -20,6 +25,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<WaferS
     }),
   );
   await current.start();
+  overview.schedule();
   return current.api;
 }
 

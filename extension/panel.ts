@@ -20,6 +20,12 @@ import {
   TimelineMethod,
   type TimelinePayload,
   type WebviewToHost,
+  PlanMethod,
+  type PlanParams,
+  type PlanPayload,
+  PlanApplyMethod,
+  type PlanApplyParams,
+  type PlanApplyResult,
 } from '../protocol';
 
 export interface PanelBackend {
@@ -162,8 +168,74 @@ export class WaferScopePanel implements vscode.Disposable {
         }
         break;
       }
+      case 'requestPlan': {
+        const uri = this.shownUri;
+        if (!uri) return;
+        try {
+          const payload = await this.backend.request<PlanParams, PlanPayload | null>(PlanMethod, { ...message.params, uri, requestId: message.requestId });
+          if (payload) this.post({ type: 'plan', payload });
+        } catch (error) {
+          this.fail('plan', error);
+        }
+        break;
+      }
+      case 'applyPlan':
+        await this.applyPlan(message);
+        break;
+      case 'export':
+        await this.export(message);
+        break;
       case 'rendered':
         break;
+    }
+  }
+
+  /** Copy and save for the webview, which has neither a clipboard nor the file system. */
+  private async export(message: Extract<WebviewToHost, { type: 'export' }>): Promise<void> {
+    if (message.action === 'notice') {
+      void vscode.window.showInformationMessage(`WaferScope: ${message.text}`);
+      return;
+    }
+    if (message.action === 'copy') {
+      await vscode.env.clipboard.writeText(message.text);
+      void vscode.window.showInformationMessage(`WaferScope: copied the ${message.what} to the clipboard.`);
+      return;
+    }
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const fileName = message.fileName.replace(/[^\w.-]+/g, '-');
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: folder ? vscode.Uri.joinPath(folder, fileName) : undefined,
+      filters: fileName.endsWith('.png') ? { 'PNG image': ['png'] } : { 'SVG image': ['svg'] },
+    });
+    if (!target) return;
+    const bytes = message.base64 !== undefined ? Buffer.from(message.base64, 'base64') : new TextEncoder().encode(message.text ?? '');
+    await vscode.workspace.fs.writeFile(target, bytes);
+    void vscode.window.showInformationMessage(`WaferScope: saved ${vscode.workspace.asRelativePath(target)}.`);
+  }
+
+  /** Apply: the server says which edits; they go in as ONE WorkspaceEdit, so one undo reverts them all. */
+  private async applyPlan(choice: { systems: number; microBatch: number; memoryxBytes: number }): Promise<void> {
+    const uri = this.shownUri;
+    if (!uri) return;
+    try {
+      const result = await this.backend.request<PlanApplyParams, PlanApplyResult>(PlanApplyMethod, { uri, ...choice });
+      if (result.error) {
+        this.post({ type: 'planApplied', ok: false, message: result.error });
+        return;
+      }
+      const edit = new vscode.WorkspaceEdit();
+      for (const file of result.createFiles) edit.createFile(vscode.Uri.file(file.file), { contents: new TextEncoder().encode(file.text) });
+      const configPath = vscode.Uri.parse(uri).fsPath;
+      for (const change of result.edits) {
+        const target = change.file === configPath ? vscode.Uri.parse(uri) : vscode.Uri.file(change.file);
+        const range = new vscode.Range(change.range.start.line, change.range.start.character, change.range.end.line, change.range.end.character);
+        edit.replace(target, range, change.newText);
+      }
+      const ok = await vscode.workspace.applyEdit(edit);
+      this.post({ type: 'planApplied', ok, message: ok ? `Applied: ${result.summary}. Undo reverts it.` : 'VS Code refused the edit.' });
+    } catch (error) {
+      this.fail('plan edits', error);
+      this.post({ type: 'planApplied', ok: false, message: 'The plan could not be applied.' });
     }
   }
 

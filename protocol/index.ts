@@ -15,6 +15,10 @@ export type { Report, TimelineResult, ScalingResult };
 export type * from '../language-server/core/report';
 
 import type { FitStatus } from '../language-server/core/report';
+import type { PlanResult } from '../language-server/core/plan/plan';
+
+export type { Plan, PlanResult, PlanDiagnostic } from '../language-server/core/plan/plan';
+export type { GpuBound, GpuBoundRow } from '../language-server/core/plan/gpuBound';
 
 // ---------------------------------------------------------------------------------------------
 // Server <-> extension (LSP custom methods)
@@ -114,21 +118,31 @@ export interface TimelinePayload {
 // ---------------------------------------------------------------------------------------------
 // Extension <-> webview (postMessage)
 
-export type PanelView = 'heatmap' | 'timeline' | 'memory' | 'summary';
+export type PanelView = 'heatmap' | 'timeline' | 'memory' | 'summary' | 'plan';
 
 export type HostToWebview =
   | { type: 'result'; fileName: string; result: ResultNotification }
   | { type: 'heatmap'; payload: HeatmapPayload }
   | { type: 'timeline'; payload: TimelinePayload }
   | { type: 'showView'; view: PanelView }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  | { type: 'plan'; payload: PlanPayload }
+  | { type: 'planApplied'; ok: boolean; message: string };
 
 export type WebviewToHost =
   | { type: 'ready' }
   | { type: 'requestHeatmap'; layer: number }
   | { type: 'requestTimeline'; systems: number }
   /** The webview finished drawing a result (tests and the latency bench wait on it). */
-  | { type: 'rendered'; uri: string; version: number; view: PanelView };
+  | { type: 'rendered'; uri: string; version: number; view: PanelView }
+  /** The Plan tab asks for a plan (inputs and what-if values; nothing is written). */
+  | { type: 'requestPlan'; requestId: number; params: Omit<PlanParams, 'uri'> }
+  /** The Plan tab's Apply: write the choice into the config and its cluster file. */
+  | { type: 'applyPlan'; systems: number; microBatch: number; memoryxBytes: number }
+  /** Export: copy text to the clipboard, save a file (text or base64 bytes) through a save dialog, or show a notice. */
+  | { type: 'export'; action: 'copy'; text: string; what: string }
+  | { type: 'export'; action: 'save'; fileName: string; text?: string; base64?: string }
+  | { type: 'export'; action: 'notice'; text: string };
 
 /** What the webview keeps in `vscode.setState` so it survives being hidden and VS Code restarting. */
 export interface PanelState {
@@ -140,3 +154,92 @@ export interface PanelState {
 }
 
 export const PANEL_VIEW_TYPE = 'waferscope.panel';
+
+// ---------------------------------------------------------------------------------------------
+// The run planner (Plan tab, `waferscope plan`)
+
+/** Client -> server: plan the config's run; `whatIf` values replace the config's for this request only. */
+export const PlanMethod = 'waferscope/plan';
+export interface PlanWhatIf {
+  sequenceLength?: number;
+  globalBatch?: number;
+  microBatch?: number;
+  systems?: number;
+  memoryxBytes?: number;
+}
+export interface PlanParams {
+  uri: string;
+  requestId?: number;
+  tokens?: number;
+  deadlineDays?: number;
+  maxSystems?: number;
+  whatIf?: PlanWhatIf;
+}
+/** One configuration simulated in full (the what-if point). */
+export interface PlanPoint {
+  systems: number;
+  microBatch: number;
+  memoryxBytes: number;
+  sequenceLength: number;
+  globalBatch: number;
+  stepSeconds: number;
+  days: number;
+  systemHours: number;
+  energyKWh: number;
+  fits: boolean;
+  waferHeadroom: number;
+  /** Error and warning messages of the simulation at this point. */
+  problems: string[];
+}
+export interface PlanPayload {
+  uri: string;
+  requestId?: number;
+  /** 'CS-3'. */
+  preset: string;
+  result: PlanResult;
+  /** The config as written (what-if controls start here). */
+  config: { sequenceLength: number; globalBatch: number; microBatch: number; systems: number; memoryxBytes: number };
+  /** The what-if point with the request's values, simulated in full. */
+  whatIf: PlanPoint;
+  memoryxTiers: { bytes: number; label: string }[];
+  milliseconds: number;
+}
+
+/** Client -> server: the edits that make the config run a plan (the client applies them as one WorkspaceEdit). */
+export const PlanApplyMethod = 'waferscope/planApply';
+export interface PlanApplyParams {
+  uri: string;
+  systems: number;
+  microBatch: number;
+  memoryxBytes: number;
+}
+export interface PlanApplyResult {
+  /** `file` is an absolute path. */
+  edits: { file: string; range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[];
+  createFiles: { file: string; text: string }[];
+  summary: string;
+  error?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workspace overview (side-bar view)
+
+/** Client -> server: analyse these files (open editors first, else the disk) for the overview. */
+export const WorkspaceOverviewMethod = 'waferscope/workspaceOverview';
+export interface WorkspaceOverviewParams {
+  uris: string[];
+}
+export interface OverviewEntry {
+  uri: string;
+  status: FitStatus;
+  /** The code lens line: parameters, MemoryX, wafer, step time (the one formatter). */
+  summary: string;
+  parameters: number | null;
+  stepSeconds: number | null;
+  systems: number | null;
+  cluster: string;
+}
+export interface WorkspaceOverviewResult {
+  /** Model configs only (cluster files and unrelated files are left out). */
+  entries: OverviewEntry[];
+}

@@ -19,6 +19,8 @@ import { connectHost, type Host } from './host';
 import { MemoryView } from './memory';
 import { SummaryView } from './summary';
 import { observeTheme } from './theme';
+import { PlanView } from './plan';
+import { ExportBar } from './export';
 import { TimelineView } from './timeline';
 import {
   PANEL_VIEWS,
@@ -51,6 +53,7 @@ class Panel {
   private readonly timeline: TimelineView;
   private readonly memory: MemoryView;
   private readonly summary: SummaryView;
+  private readonly plan: PlanView;
 
   private readonly fileName: HTMLElement;
   private readonly badge: HTMLElement;
@@ -79,14 +82,25 @@ class Panel {
     this.timeline = new TimelineView({ onSystems: (systems) => this.selectSystems(systems) });
     this.memory = new MemoryView();
     this.summary = new SummaryView();
+    this.plan = new PlanView({
+      request: (requestId, params) => host.post({ type: 'requestPlan', requestId, params }),
+      apply: (choice) => host.post({ type: 'applyPlan', ...choice }),
+    });
     this.heatmap.setMetric(this.state.metric);
 
     this.fileName = el('h1', { className: 'file-name' });
     this.badge = el('span', { className: 'badge', attrs: { hidden: true } });
     this.headline = el('p', { className: 'result-summary' });
+    const exportBar = new ExportBar({
+      report: () => this.result?.report ?? null,
+      plan: () => this.plan.current(),
+      chart: () => activeChart(this.panels[this.state.view], this.state.view),
+      post: (message) => host.post(message),
+    });
     const header = el('header', { className: 'panel-header' }, [
       el('div', { className: 'title-row' }, [this.fileName, this.badge]),
       this.headline,
+      exportBar.root,
     ]);
 
     this.bannerText = el('span', { className: 'banner-text' });
@@ -102,6 +116,7 @@ class Panel {
       timeline: this.timeline.root,
       memory: this.memory.root,
       summary: this.summary.root,
+      plan: this.plan.root,
     };
     for (const view of PANEL_VIEWS) {
       const tab = el('button', {
@@ -156,6 +171,13 @@ class Panel {
       case 'error':
         this.showError(String(message.message ?? 'Unknown error'));
         break;
+      case 'plan':
+        this.plan.setPayload(message.payload);
+        if (this.state.view === 'plan') this.postRendered();
+        break;
+      case 'planApplied':
+        this.plan.applied(message.ok, String(message.message ?? ''));
+        break;
     }
   }
 
@@ -197,6 +219,7 @@ class Panel {
     this.heatmap.setReport(status.kind === 'ok' ? report : null, this.state.layer);
     this.memory.setReport(report);
     this.summary.render(result);
+    this.plan.setResult(status.kind === 'ok' ? result : null);
     this.updateTimeline();
 
     const wantsHeatmap = status.kind === 'ok' && layerCountOf(report) > 0;
@@ -331,6 +354,7 @@ class Panel {
     this.heatmap.setVisible(view === 'heatmap');
     this.timeline.setVisible(view === 'timeline');
     this.memory.setVisible(view === 'memory');
+    this.plan.setVisible(view === 'plan');
     if (focus) this.tabs[view].focus();
     this.saveState();
     if (announce) this.postRendered();
@@ -393,6 +417,12 @@ class Panel {
   private saveState(): void {
     this.host.setState({ ...this.state });
   }
+}
+
+/** The chart of a view for "Save chart": the heatmap canvas, else the view's first chart SVG. */
+function activeChart(panel: HTMLElement, view: PanelView): { element: SVGSVGElement | HTMLCanvasElement; name: string } | null {
+  const element = panel.querySelector<HTMLCanvasElement>('canvas.heatmap-canvas') ?? panel.querySelector<SVGSVGElement>('svg.plan-svg, svg.timeline-svg, svg');
+  return element ? { element, name: `waferscope-${view}` } : null;
 }
 
 function baseName(uri: string): string {

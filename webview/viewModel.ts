@@ -47,13 +47,14 @@ import {
 
 export type HeatmapMetric = PanelState['metric'];
 
-export const PANEL_VIEWS: readonly PanelView[] = ['heatmap', 'timeline', 'memory', 'summary'];
+export const PANEL_VIEWS: readonly PanelView[] = ['heatmap', 'timeline', 'memory', 'summary', 'plan'];
 
 export const VIEW_TITLES: Record<PanelView, string> = {
   heatmap: 'Wafer heatmap',
   timeline: 'Timeline & scaling',
   memory: 'Memory',
   summary: 'Summary',
+  plan: 'Plan',
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -3,8 +3,10 @@
  *
  *   waferscope report <file> [--cluster <file>] [--systems N] [--read-as type=supported,...] [--json]
  *   waferscope sweep  <file> [--systems 1,2,4,...] [--cluster <file>] [--read-as ...] [--json]
+ *   waferscope plan   <file> [--tokens N] [--days D] [--max-systems N] [--cluster <file>] [--read-as ...] [--json]
  *
  * Exit codes: 0 no error diagnostics, 1 error diagnostics, 2 unreadable input or bad usage.
+ * `plan` exits 1 when no plan meets the deadline (or none can run at all).
  */
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -12,10 +14,13 @@ import { parseArgs } from 'node:util';
 import { analyze, type Analysis } from '../core/analyze';
 import { formatReport, formatScaling } from '../core/format/reportText';
 import { sweep } from '../core/sim/simulate';
+import { planRun, type PlanOptions } from '../core/plan/plan';
+import { formatPlan } from '../core/format/planText';
 
 const USAGE = `Usage:
   waferscope report <file> [--cluster <file>] [--systems N] [--read-as type=supported,...] [--json]
   waferscope sweep  <file> [--systems 1,2,4,...,2048] [--cluster <file>] [--read-as ...] [--json]
+  waferscope plan   <file> [--tokens N] [--days D] [--max-systems N] [--cluster <file>] [--read-as ...] [--json]
 
 <file> is a Cerebras Model Zoo YAML (trainer or legacy layout), a Hugging Face config.json
 or a *.cluster.yaml. --cluster acts like the waferscope.cluster setting: a config's first-line
@@ -24,7 +29,14 @@ is used (one CS-3 with a 55 TB MemoryX). --read-as acts like the waferscope.read
 Hugging Face model_type outside the architecture table is read as a supported one, approximately
 (marked ≈); without it such a config gets no count.
 
-Exit codes: 0 no errors, 1 error diagnostics, 2 unreadable input or bad usage.`;
+plan searches 1 to --max-systems systems (default: the preset's maximum), every micro-batch
+that fits and every MemoryX tier that holds the model, for --tokens (default: the config's
+max_steps x batch x sequence, else 20 per parameter) and prints the Pareto frontier of days
+against system-hours, the cheapest plan that meets --days and the fastest. --tokens takes
+2e13, 20000000000000 or 20T (k, M, B, T).
+
+Exit codes: 0 no errors, 1 error diagnostics (plan: no plan meets the deadline), 2 unreadable
+input or bad usage.`;
 
 const DEFAULT_SWEEP = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048];
 /** SwarmX connects up to 2,048 CS-3 (wafer-scale.md); more is not a cluster that exists. */
@@ -78,6 +90,9 @@ function run(argv: string[]): number {
       cluster: { type: 'string' },
       systems: { type: 'string' },
       'read-as': { type: 'string' },
+      tokens: { type: 'string' },
+      days: { type: 'string' },
+      'max-systems': { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', default: false },
@@ -92,11 +107,17 @@ function run(argv: string[]): number {
     return 0;
   }
   const [command, file, ...rest] = positionals;
-  if (!command) throw new UsageError('no command: use "waferscope report <file>" or "waferscope sweep <file>" (waferscope --help)');
-  if (!['report', 'sweep'].includes(command)) throw new UsageError(`unknown command "${command ?? ''}" (waferscope --help lists the commands)`);
+  if (!command) throw new UsageError('no command: use "waferscope report <file>", "waferscope sweep <file>" or "waferscope plan <file>" (waferscope --help)');
+  if (!['report', 'sweep', 'plan'].includes(command)) throw new UsageError(`unknown command "${command ?? ''}" (waferscope --help lists the commands)`);
   if (!file) throw new UsageError(`${command} needs a file (waferscope --help)`);
   if (rest.length) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
 
+  if (command !== 'plan') {
+    for (const option of ['tokens', 'days', 'max-systems'] as const) if (values[option] !== undefined) throw new UsageError(`--${option} is an option of plan, not of ${command}`);
+  } else if (values.systems !== undefined) {
+    throw new UsageError('plan searches the system count itself: use --max-systems N to bound it');
+  }
+  const planOptions = command === 'plan' ? parsePlanOptions(values.tokens, values.days, values['max-systems']) : undefined;
   const path = resolve(file);
   const text = readInput(path);
   const systems = parseSystems(values.systems);
@@ -114,6 +135,7 @@ function run(argv: string[]): number {
     readAs: parseReadAs(values['read-as']),
   });
 
+  if (command === 'plan') return printPlan(analysis, planOptions ?? {}, values.json ?? false);
   if (command === 'report') {
     process.stdout.write(values.json ? `${JSON.stringify(analysis.report, null, 2)}\n` : formatReport(analysis.report));
   } else {
@@ -130,6 +152,41 @@ function printSweep(analysis: Analysis, systems: number[], json: boolean): void 
   const curve = sweep(analysis.simulationInput, systems);
   if (json) process.stdout.write(`${JSON.stringify({ file: analysis.report.file, curve }, null, 2)}\n`);
   else process.stdout.write(`${formatScaling(curve)}\n`);
+}
+
+const TOKEN_SUFFIXES: Record<string, number> = { k: 1e3, m: 1e6, b: 1e9, g: 1e9, t: 1e12 };
+
+function parseTokens(text: string): number {
+  const match = /^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*([kmbgt]?)\s*$/i.exec(text);
+  const value = match ? Number(match[1]) * (match[2] ? TOKEN_SUFFIXES[match[2].toLowerCase()] : 1) : NaN;
+  if (!Number.isFinite(value) || value < 1 || value > 1e18) throw new UsageError(`--tokens takes a positive count such as 2e13 or 20T (got "${text}")`);
+  return value;
+}
+
+function parsePlanOptions(tokens: string | undefined, days: string | undefined, maxSystems: string | undefined): PlanOptions {
+  const options: PlanOptions = {};
+  if (tokens !== undefined) options.tokens = parseTokens(tokens);
+  if (days !== undefined) {
+    const value = Number(days);
+    if (!Number.isFinite(value) || value <= 0 || days.trim() === '') throw new UsageError(`--days takes a positive number of days (got "${days}")`);
+    options.deadlineDays = value;
+  }
+  if (maxSystems !== undefined) options.maxSystems = parseSystems(maxSystems)?.length === 1 ? Number(maxSystems) : NaN;
+  if (maxSystems !== undefined && !Number.isFinite(options.maxSystems)) throw new UsageError(`--max-systems takes one whole number from 1 to ${MAX_SYSTEMS} (got "${maxSystems}")`);
+  return options;
+}
+
+function printPlan(analysis: Analysis, options: PlanOptions, json: boolean): number {
+  if (!analysis.simulationInput) {
+    const reason = analysis.report.diagnostics.find((d) => d.severity === 'error')?.message ?? 'not a model config';
+    throw new UsageError(`cannot plan ${analysis.report.file}: ${reason}`);
+  }
+  const start = performance.now();
+  const result = planRun(analysis.simulationInput, options);
+  const milliseconds = performance.now() - start;
+  if (json) process.stdout.write(`${JSON.stringify({ file: analysis.report.file, ...result }, null, 2)}\n`);
+  else process.stdout.write(formatPlan(result, { file: analysis.report.file, preset: analysis.report.cluster.system.toUpperCase() || 'CS-3', milliseconds }));
+  return result.recommended === null ? 1 : 0;
 }
 
 // `waferscope report x --json | head` closes the pipe early; that is not an error of ours.

@@ -10,6 +10,9 @@ import { DEFAULT_CLUSTER, resolveCluster } from './config/cluster';
 import { newClusterFileText } from './format/clusterFile';
 import { buildModelStructure } from './model/structure';
 import { simulate, type SimulationInput, type Finding } from './sim/simulate';
+import { exploreMicroBatches } from './plan/explore';
+import { pinScalarEdit } from './plan/applyPlan';
+import { formatSeconds } from './format/units';
 import type { ClusterSummary, ConstantUse, FitStatus, ModelSummary, Report } from './report';
 import { HF_TRAINING_ASSUMPTIONS } from './config/hf';
 import type { ClusterDescription, ConfigDocument, CoreDiagnostic, FixData, ModelStructure, Range, RelatedLocation } from './types';
@@ -132,6 +135,9 @@ function analyzeWith(file: string, text: string, options: AnalyzeOptions): Analy
     }
   }
 
+  const explore = document.training.microBatchSize === 'explore' ? exploreMicroBatches(simulationInput) : undefined;
+  if (explore) diagnostics.push(...exploreDiagnostics(document, explore));
+
   const report: Report = {
     file,
     format: document.format,
@@ -145,6 +151,7 @@ function analyzeWith(file: string, text: string, options: AnalyzeOptions): Analy
     constants: document.format === 'hf-config' ? [...output.constants, ...hfTrainingAssumptions()] : output.constants,
     diagnostics: sortDiagnostics(diagnostics),
   };
+  if (explore) report.microBatchExplore = explore;
   const fits = output.memoryx.fits && output.wafer.fits;
   // A file that does not parse is invalid, whatever the part that parsed would give: the status
   // bar and the panel must not call a typo "does not fit".
@@ -316,6 +323,29 @@ function overrideDiagnostics(document: ConfigDocument, cluster: ClusterDescripti
     if (suggestion && source) diagnostic.fixes = [{ title: `Change to "${suggestion}"`, edits: [{ range: source.keyRange, newText: suggestion }] }];
     return diagnostic;
   })];
+}
+
+/**
+ * `micro_batch_size: explore` is answered here: an information note naming the fastest candidate,
+ * with the fix Model Zoo advises once the value is known (pin it). The fix replaces the whole value,
+ * a `{explore: {min, max}}` mapping included.
+ */
+function exploreDiagnostics(document: ConfigDocument, explore: NonNullable<Report['microBatchExplore']>): CoreDiagnostic[] {
+  const source = document.sources['training.microBatchSize'];
+  if (!source || explore.best === null) return [];
+  const best = explore.rows.find((row) => row.microBatch === explore.best)!;
+  const pin = pinScalarEdit(document, 'training.microBatchSize', String(explore.best));
+  const diagnostic: CoreDiagnostic = {
+    severity: 'information',
+    code: 'micro-batch-explore',
+    message:
+      `explore: of ${explore.rows.length + explore.omittedRows} candidate micro-batch${explore.rows.length + explore.omittedRows === 1 ? '' : 'es'} (divisors of the per-system batch ` +
+      `${explore.perSystemBatch} from ${explore.range.min} to ${explore.range.max} that fit), ${explore.best} gives the shortest step (${formatSeconds(best.stepSeconds)} on ${explore.systems} ` +
+      `system${explore.systems === 1 ? '' : 's'}). Pin it, as Model Zoo advises once the value is known; hover micro_batch_size for the table.`,
+    range: source.keyRange,
+  };
+  if (pin) diagnostic.fixes = [{ title: `Pin micro_batch_size to ${explore.best}`, edits: [pin] }];
+  return [diagnostic];
 }
 
 /** The folder a config's relative references resolve against. */

@@ -30,6 +30,10 @@ export const DIAGNOSTIC_CODES = [
   'wafer-headroom',
   'io-bound',
   'num-csx-exceeds-cluster',
+  'micro-batch-explore',
+  // The planner (waferscope plan, the Plan tab)
+  'plan-deadline-missed',
+  'plan-no-candidate',
   // A caught bug
   'internal-error',
 ] as const;

@@ -208,5 +208,31 @@ export interface Report {
   scaling?: ScalingResult;
   /** Constants and assumptions behind the numbers above. */
   constants?: ConstantUse[];
+  /** Present when the config says `micro_batch_size: explore`: the candidates, priced. */
+  microBatchExplore?: MicroBatchExplore;
   diagnostics: CoreDiagnostic[];
+}
+
+/** One candidate of `micro_batch_size: explore`, on the config's systems and MemoryX. */
+export interface MicroBatchCandidate {
+  microBatch: number;
+  stepSeconds: number;
+  accumulationSteps: number;
+  tokensPerSecond: number;
+  /** 1 - peak / SRAM. */
+  headroom: number;
+}
+
+export interface MicroBatchExplore {
+  systems: number;
+  perSystemBatch: number;
+  /** The range searched (`{explore: {min, max}}`, capped by what fits and the per-system batch). */
+  range: { min: number; max: number };
+  largestThatFits: number;
+  /** Divisors of the per-system batch in the range that fit, ascending. */
+  rows: MicroBatchCandidate[];
+  /** Candidates left out of `rows` (only for very large per-system batches). */
+  omittedRows: number;
+  /** The fastest candidate (the value the report simulates); null when none fits. */
+  best: number | null;
 }

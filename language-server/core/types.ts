@@ -196,6 +196,8 @@ export interface TrainingDescription {
   globalBatchSize: number;
   /** As written; undefined when the config names none (treated as 'auto'). */
   microBatchSize?: MicroBatchSetting;
+  /** `micro_batch_size: {explore: {min, max}}`: the range the search is limited to. */
+  microBatchExplore?: { min?: number; max?: number };
   /** Systems the job uses, from the config; undefined = all the cluster's systems. */
   numCsx?: number;
   sequenceLength: number;

@@ -29,7 +29,18 @@ import {
   TimelineMethod,
   type TimelineParams,
   type TimelinePayload,
+  PlanMethod,
+  type PlanParams,
+  type PlanPayload,
+  PlanApplyMethod,
+  type PlanApplyParams,
+  type PlanApplyResult,
+  WorkspaceOverviewMethod,
+  type WorkspaceOverviewParams,
+  type WorkspaceOverviewResult,
 } from '../../protocol';
+import { workspaceOverview } from './overview';
+import { planApplyFor, planFor } from './plan';
 import type { Analysis } from '../core/analyze';
 import { formatReport } from '../core/format/reportText';
 import { clusterFileDiagnostics } from '../services/clusterFile';
@@ -271,6 +282,32 @@ connection.onRequest(TimelineMethod, (params: TimelineParams, token: Cancellatio
     if (!analysis || token.isCancellationRequested) return null;
     return timelineFor(params.uri, analysis, params.systems);
   }),
+);
+
+connection.onRequest(PlanMethod, (params: PlanParams, token: CancellationToken): PlanPayload | null =>
+  guard('plan', null, () => {
+    const analysis = workspace.analysisOf(params.uri);
+    if (!analysis || token.isCancellationRequested) return null;
+    return planFor(params.uri, analysis, params);
+  }),
+);
+
+connection.onRequest(PlanApplyMethod, (params: PlanApplyParams): PlanApplyResult =>
+  guard<PlanApplyResult>('plan apply', { edits: [], createFiles: [], summary: '', error: 'The plan could not be turned into edits; see the language server log.' }, () => {
+    const analysis = workspace.analysisOf(params.uri);
+    if (!analysis) return { edits: [], createFiles: [], summary: '', error: `${params.uri} is not open.` };
+    return planApplyFor(analysis, (path) => workspace.readFile(path), params);
+  }),
+);
+
+connection.onRequest(WorkspaceOverviewMethod, (params: WorkspaceOverviewParams): WorkspaceOverviewResult =>
+  guard<WorkspaceOverviewResult>('workspace overview', { entries: [] }, () =>
+    workspaceOverview(params, {
+      openAnalysis: (uri) => (documents.get(uri) ? workspace.analysisOf(uri) : undefined),
+      readFile: (path) => workspace.readFile(path),
+      settings: workspace.settings,
+    }),
+  ),
 );
 
 documents.listen(connection);

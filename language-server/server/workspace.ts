@@ -177,7 +177,7 @@ export class ConfigWorkspace {
   }
 
   /** Open editors win over the disk, so an unsaved cluster edit already counts. */
-  private readFile(path: string): string | undefined {
+  readFile(path: string): string | undefined {
     const uri = URI.file(path).toString();
     const open = this.openDocument(uri);
     if (open) return open.getText();

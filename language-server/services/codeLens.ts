@@ -1,5 +1,5 @@
 /**
- * The code lens on the first line: the two commands first (a narrow editor cuts the end of the
+ * The code lens on the first line: the commands first (a narrow editor cuts the end of the
  * line, and the commands must stay reachable), then the summary figures.
  */
 import type { CodeLens } from 'vscode-languageserver-types';
@@ -14,6 +14,7 @@ export function codeLenses(uri: string, analysis: Analysis): CodeLens[] {
     lenses.push(
       { range: FIRST_LINE, command: { title: 'Run Simulation', command: 'waferscope.runSimulation', arguments: [uri] } },
       { range: FIRST_LINE, command: { title: 'Show Wafer Heatmap', command: 'waferscope.showHeatmap', arguments: [uri] } },
+      { range: FIRST_LINE, command: { title: 'Plan Training Run', command: 'waferscope.planTrainingRun', arguments: [uri] } },
     );
   }
   if (analysis.summary) {

@@ -10,6 +10,7 @@ import { approximatePrefix, constantValueText, memoryxText, parametersText, wafe
 import type { ConstantUse } from '../core/report';
 import type { ConfigFormat, Position } from '../core/types';
 import { cursorPath } from './documentPath';
+import { exploreTableMarkdown } from '../core/format/planText';
 
 export function hover(text: string, analysis: Analysis, position: Position, dependents: Analysis[]): Hover | null {
   const format = analysis.document.format;
@@ -69,6 +70,7 @@ function numbersFor(key: KeyDoc, analysis: Analysis, dependents: Analysis[]): st
         wafer.largestFittingMicroBatch >= 1
           ? `Recommended micro-batch: **${wafer.recommendedMicroBatch}** (keeps ${margin} headroom); largest that fits: ${wafer.largestFittingMicroBatch}`
           : `**No micro-batch fits**: even one sequence overflows the wafer's SRAM`,
+        ...(report.microBatchExplore ? [exploreTableMarkdown(report.microBatchExplore)] : []),
         ...assumptionsLine(report.constants, /activation|checkpoint|recompute|workspace|buffer/i),
       ];
     }

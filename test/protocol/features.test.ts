@@ -16,10 +16,9 @@ import {
   type Hover,
   type InlayHint,
   type MarkupContent,
-  type TextEdit,
 } from 'vscode-languageserver-protocol';
 import type { HeatmapPayload, RunSimulationResult, TimelinePayload } from '../../protocol/index';
-import { LspTestClient, fileUri } from './lspClient';
+import { LspTestClient, applyEdits, fileUri } from './lspClient';
 
 const MODEL_PATH = 'examples/1t/gpt-1t.yaml';
 const MODEL_TEXT = readFileSync(MODEL_PATH, 'utf8');
@@ -41,21 +40,6 @@ function withMicroBatch(text: string, value: string): string {
 
 function pointingAt(text: string, cluster: string): string {
   return `# waferscope: cluster=${cluster}\n${text}`;
-}
-
-/** Applies single-document edits (end to start, so earlier offsets stay valid). */
-function applyEdits(text: string, edits: TextEdit[]): string {
-  const lines = text.split('\n');
-  const offset = (line: number, character: number) =>
-    lines.slice(0, line).reduce((sum, l) => sum + l.length + 1, 0) + character;
-  const sorted = [...edits].sort((a, b) => offset(b.range.start.line, b.range.start.character) - offset(a.range.start.line, a.range.start.character));
-  let out = text;
-  for (const edit of sorted) {
-    const start = offset(edit.range.start.line, edit.range.start.character);
-    const end = offset(edit.range.end.line, edit.range.end.character);
-    out = out.slice(0, start) + edit.newText + out.slice(end);
-  }
-  return out;
 }
 
 function markdown(hover: Hover | null): string {
@@ -308,13 +292,14 @@ describe('language features over the protocol', function () {
     await client.open(MODEL_URI, 'yaml', MODEL_TEXT);
     await client.waitForResult(MODEL_URI);
     const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: MODEL_URI } });
-    assert.equal(lenses.length, 3);
+    assert.equal(lenses.length, 4);
     assert.ok(lenses.every((l) => l.range.start.line === 0));
     // Commands first, so a narrow editor cuts the figures, never the commands.
-    assert.match(lenses[2].command!.title, /^1\.01 T params · MemoryX 16\.1 \/ 55 TB · wafer \d+(\.\d)? \/ 44 GB · step .+ on 1 CS-3$/);
-    assert.deepEqual(lenses.slice(0, 2).map((l) => [l.command!.title, l.command!.command]), [
+    assert.match(lenses[3].command!.title, /^1\.01[ \u00a0]T[ \u00a0]params · MemoryX 16\.1[ \u00a0]\/[ \u00a0]55[ \u00a0]TB · wafer \d+(\.\d)?[ \u00a0]\/[ \u00a0]44[ \u00a0]GB · step .+ on 1 CS-3$/);
+    assert.deepEqual(lenses.slice(0, 3).map((l) => [l.command!.title, l.command!.command]), [
       ['Run Simulation', 'waferscope.runSimulation'],
       ['Show Wafer Heatmap', 'waferscope.showHeatmap'],
+      ['Plan Training Run', 'waferscope.planTrainingRun'],
     ]);
     const lines = MODEL_TEXT.split('\n').length;
     const hints = await client.request<InlayHint[]>('textDocument/inlayHint', {

@@ -337,3 +337,18 @@ export class LspTestClient {
 export function fileUri(repoRelativePath: string): string {
   return pathToFileURL(resolve(repoRelativePath)).href;
 }
+
+/** Applies single-document edits (end to start, so earlier offsets stay valid). */
+export function applyEdits(text: string, edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]): string {
+  const lines = text.split('\n');
+  const offset = (line: number, character: number) =>
+    lines.slice(0, line).reduce((sum, l) => sum + l.length + 1, 0) + character;
+  const sorted = [...edits].sort((a, b) => offset(b.range.start.line, b.range.start.character) - offset(a.range.start.line, a.range.start.character));
+  let out = text;
+  for (const edit of sorted) {
+    const start = offset(edit.range.start.line, edit.range.start.character);
+    const end = offset(edit.range.end.line, edit.range.end.character);
+    out = out.slice(0, start) + edit.newText + out.slice(end);
+  }
+  return out;
+}

@@ -105,6 +105,31 @@ try {
   await page.waitForTimeout(1200);
   check('play stops when the heatmap is hidden', Number(await page.inputValue('.layer-slider')) === stoppedAt);
 
+  // Export: the active view's chart as a standalone SVG (theme paint inlined, no classes), the
+  // heatmap canvas as PNG bytes, the report as Markdown; the host gets them as messages.
+  const exports = async (action) => (await messages()).filter((m) => m.type === 'export' && m.action === action);
+  await page.evaluate(() => window.__waferscopeHost.send({ type: 'showView', view: 'timeline' }));
+  await page.locator('svg.timeline-svg rect.bar').first().waitFor();
+  await page.click('button[name="save-svg"]');
+  await page.waitForFunction(() => window.__waferscopeMessages.some((m) => m.type === 'export' && m.action === 'save'));
+  const [svgSave] = await exports('save');
+  check(
+    'Save SVG sends a standalone SVG of the timeline with its colours inlined',
+    svgSave.fileName === 'waferscope-timeline.svg' && svgSave.text.startsWith('<svg') && svgSave.text.includes('xmlns="http://www.w3.org/2000/svg"') && !/ class="/.test(svgSave.text) && /<rect[^>]* fill="rgb\(/.test(svgSave.text),
+    svgSave.text.slice(0, 80),
+  );
+  await page.evaluate(() => window.__waferscopeHost.send({ type: 'showView', view: 'heatmap' }));
+  await page.click('button[name="save-png"]');
+  await page.waitForFunction(() => window.__waferscopeMessages.filter((m) => m.type === 'export' && m.action === 'save').length === 2);
+  const pngSave = (await exports('save'))[1];
+  const pngHeader = Buffer.from(pngSave.base64 ?? '', 'base64').subarray(0, 8).toString('latin1');
+  check('Save PNG sends the heatmap canvas as PNG bytes', pngSave.fileName === 'waferscope-heatmap.png' && pngHeader === '\x89PNG\r\n\x1a\n');
+  await page.selectOption('select.export-format', 'csv');
+  await page.click('button[name="copy-report"]');
+  await page.waitForFunction(() => window.__waferscopeMessages.some((m) => m.type === 'export' && m.action === 'copy'));
+  const [copy] = await exports('copy');
+  check('Copy report sends the report as CSV', copy.text.startsWith('section,quantity,value,unit\n') && copy.text.includes('Model,parameters,1008038758400,parameters'), copy.text.slice(0, 60));
+
   // A host message switches the view.
   await page.evaluate(() => window.__waferscopeHost.send({ type: 'showView', view: 'summary' }));
   await page.waitForFunction(() => document.querySelector('#tab-summary')?.getAttribute('aria-selected') === 'true');

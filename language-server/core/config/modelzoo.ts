@@ -483,8 +483,11 @@ function readMoe(
 // ---------------------------------------------------------------------------------------------
 // Training settings
 
-/** `auto`, `explore`, `none` or a positive integer. */
-function readMicroBatch(ctx: ReadContext, map: SourceNode | undefined, mapPath: Path, key: string): Field<MicroBatchSetting> {
+/** A micro-batch field; `{explore: {min, max}}` also carries its search range. */
+type MicroBatchField = Field<MicroBatchSetting> & { exploreRange?: { min?: number; max?: number } };
+
+/** `auto`, `explore`, `{explore: {min, max}}`, `none` or a positive integer. */
+function readMicroBatch(ctx: ReadContext, map: SourceNode | undefined, mapPath: Path, key: string): MicroBatchField {
   const path = [...mapPath, key];
   const entry = entryOf(map, key);
   if (!entry) return { value: undefined, path, bad: false };
@@ -493,7 +496,11 @@ function readMicroBatch(ctx: ReadContext, map: SourceNode | undefined, mapPath: 
   if (node.kind === 'map') {
     // The explore mode can carry its search range as a mapping.
     ctx.record('training.microBatchSize', path, entry);
-    return { value: 'explore', entry, path, bad: false };
+    const range = valueOf(node, 'explore');
+    const min = ctx.integer(range, [...path, 'explore'], 'min', { max: LIMITS.batchSize });
+    const max = ctx.integer(range, [...path, 'explore'], 'max', { max: LIMITS.batchSize });
+    const exploreRange = min.value !== undefined || max.value !== undefined ? { min: min.value, max: max.value } : undefined;
+    return { value: 'explore', entry, path, bad: false, exploreRange };
   }
   if (node.kind === 'scalar' && typeof node.value === 'string') {
     const word = node.value.trim().toLowerCase();
@@ -514,12 +521,12 @@ function readMicroBatch(ctx: ReadContext, map: SourceNode | undefined, mapPath: 
 }
 
 /** The first place that sets the micro-batch wins. */
-function firstMicroBatch(candidates: Field<MicroBatchSetting>[]): Field<MicroBatchSetting> | undefined {
+function firstMicroBatch(candidates: MicroBatchField[]): MicroBatchField | undefined {
   return candidates.find((candidate) => candidate.value !== undefined || candidate.bad);
 }
 
 /** Finds `csx.performance.micro_batch_size` in a flags mapping, dotted or nested. */
-function flagMicroBatch(ctx: ReadContext, flags: SourceNode | undefined, flagsPath: Path): Field<MicroBatchSetting> {
+function flagMicroBatch(ctx: ReadContext, flags: SourceNode | undefined, flagsPath: Path): MicroBatchField {
   const dotted = 'csx.performance.micro_batch_size';
   if (entryOf(flags, dotted)) return readMicroBatch(ctx, flags, flagsPath, dotted);
   const performance = valueOf(valueOf(flags, 'csx'), 'performance');
@@ -706,6 +713,7 @@ function finishTraining(
     optimizer: read.optimizer,
   };
   if (micro?.value !== undefined) training.microBatchSize = micro.value;
+  if (micro?.exploreRange) training.microBatchExplore = micro.exploreRange;
   if (numCsx.value !== undefined) training.numCsx = numCsx.value;
   if (maxSteps.value !== undefined) training.maxSteps = maxSteps.value;
   return training;

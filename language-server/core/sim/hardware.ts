@@ -33,6 +33,7 @@
  * | workspace_per_pe | 4096 | 4096 | B | yes |
  * | stream_slice_columns | 2048 | 2048 | columns | yes |
  * | chinchilla_tokens_per_parameter | 20 | 20 | tokens | no (Hoffmann et al. 2022) |
+ * | system_power | 23e3 | 23e3 | W per system | yes (third-party figure; the planner's energy) |
  */
 import type { ClusterDescription } from '../types';
 import type { ConstantUse } from '../report';
@@ -89,6 +90,8 @@ export interface Hardware {
   workspacePerPeBytes: number;
   streamSliceColumns: number;
   chinchillaTokensPerParameter: number;
+  /** Electrical power of one system at full load (W), for the planner's energy. */
+  systemPowerWatts: number;
   denseFp16PeakIsAssumption: boolean;
 }
 
@@ -181,6 +184,15 @@ function common(maxSystems: number, systemsSource: string): HardwareConstant[] {
       unit: 'tokens/param',
       source: 'Hoffmann et al. 2022 (Chinchilla): compute-optimal training uses about 20 tokens per parameter',
       assumption: false,
+    },
+    {
+      name: 'system_power',
+      value: 23e3,
+      unit: 'W',
+      source:
+        'assumption: about 23 kW per system at full load, a third-party figure (CS-3 is described as drawing the same power ' +
+        'as CS-2); the planner multiplies it by system-hours; MemoryX, SwarmX, activation servers and cooling are not included',
+      assumption: true,
     },
   ];
 }
@@ -401,6 +413,7 @@ export function resolveHardware(cluster: Pick<ClusterDescription, 'system' | 'ov
     workspacePerPeBytes: v('workspace_per_pe'),
     streamSliceColumns: Math.max(1, Math.round(v('stream_slice_columns'))),
     chinchillaTokensPerParameter: v('chinchilla_tokens_per_parameter'),
+    systemPowerWatts: v('system_power'),
     denseFp16PeakIsAssumption: table.get('dense_fp16_peak')!.assumption && !overridden.has('dense_fp16_peak'),
   };
 

@@ -19,7 +19,7 @@ import { resolveHardware, type Hardware, type ResolvedHardware } from './hardwar
 import { simulateMemoryx, weightElementBytes } from './memoryx';
 import { prepareLayers, fixedBytes, GRADIENT_SLICES, PREFETCH_SLICES, type PreparedLayers } from './layers';
 import { evaluateWafer, maxMicroBatch, waferResult } from './wafer';
-import { buildTimeline, stepTiming, timeMicroBatch, treeDepth, type StreamRates } from './timeline';
+import { buildTimeline, stepTiming, timeMicroBatch, treeDepth, type MicroBatchTiming, type StreamRates } from './timeline';
 import { scalingCurve, scalingResult, scalingSizes, type StepAt } from './scaling';
 import { encodeHeatmap, layerHeatmap, lookupSecondsPerElement, type LayerHeatmap } from './mapping';
 import type { RecomputePolicy } from './activations';
@@ -97,6 +97,8 @@ interface JobSettings {
   optimizer: Optimizer;
   recompute: RecomputePolicy;
   micro: MicroBatchSetting;
+  /** `{explore: {max}}`: the automatic choice stays at or below it. */
+  exploreMax?: number;
   maxSteps?: number;
 }
 
@@ -112,6 +114,7 @@ function jobSettings(model: ModelDescription, training: TrainingDescription): Jo
     optimizer: OPTIMIZERS.includes(training?.optimizer) ? training.optimizer : 'adamw',
     recompute: recompute === 'none' || recompute === 'selective' || recompute === 'full' ? recompute : DEFAULT_RECOMPUTE,
     micro: microSetting,
+    exploreMax: microSetting === 'explore' ? positiveInt(training?.microBatchExplore?.max, Infinity) : undefined,
     maxSteps: typeof training?.maxSteps === 'number' && Number.isFinite(training.maxSteps) && training.maxSteps > 0 ? Math.floor(training.maxSteps) : undefined,
   };
 }
@@ -126,8 +129,6 @@ interface Prepared {
   resolved: ResolvedHardware;
   hw: Hardware;
   layers: PreparedLayers;
-  memoryx: MemoryxResult;
-  capacityBytes: number;
   headroom: number;
   sramBytes: number;
   budgetBytes: number;
@@ -139,16 +140,28 @@ interface Prepared {
   maxMicroWithCheckpoints: number;
   /** Largest micro-batch whose working sets fit in SRAM (checkpoints on the activation servers). */
   maxMicroSram: number;
+  /** Filled on demand: one entry per micro-batch size evaluated (see `microBatchCost`). */
+  microBatchCosts: Map<number, MicroBatchCost>;
+  /** Filled on demand: the MemoryX result per capacity (the update time depends on it). */
+  memoryxByCapacity: Map<number, MemoryxResult>;
 }
 
 const cache = new WeakMap<ModelStructure, Map<string, Prepared>>();
 
+function capacityOf(cluster: ClusterDescription | undefined): number {
+  const bytes = cluster?.memoryxCapacityBytes;
+  return typeof bytes === 'number' && Number.isFinite(bytes) && bytes > 0 ? bytes : 0;
+}
+
+/**
+ * Everything that depends on neither the system count, the micro-batch nor the MemoryX capacity,
+ * cached per structure and job: a planner varying those three reuses one preparation.
+ */
 function prepare(input: SimulationInput): Prepared {
   const job = jobSettings(input.model, input.training);
   const headroom = fraction(input.headroomWarning, DEFAULT_HEADROOM);
   const cluster = input.cluster;
-  const capacityBytes = typeof cluster?.memoryxCapacityBytes === 'number' && Number.isFinite(cluster.memoryxCapacityBytes) && cluster.memoryxCapacityBytes > 0 ? cluster.memoryxCapacityBytes : 0;
-  const key = JSON.stringify([job, headroom, cluster?.system, cluster?.overrides, capacityBytes]);
+  const key = JSON.stringify([job, headroom, cluster?.system, cluster?.overrides]);
   let byKey = cache.get(input.structure);
   const hit = byKey?.get(key);
   if (hit && hit.model === input.model) return hit;
@@ -162,7 +175,6 @@ function prepare(input: SimulationInput): Prepared {
     activationElementBytes: element,
     recompute: job.recompute,
   }, hw);
-  const memoryx = simulateMemoryx(input.structure, job.optimizer, job.precision, capacityBytes, hw);
   const sramBytes = hw.sramBytes;
   const budgetBytes = sramBytes * (1 - headroom);
   let modelFlopsPerToken = 0;
@@ -174,8 +186,6 @@ function prepare(input: SimulationInput): Prepared {
     resolved,
     hw,
     layers,
-    memoryx,
-    capacityBytes,
     headroom,
     sramBytes,
     budgetBytes,
@@ -184,6 +194,8 @@ function prepare(input: SimulationInput): Prepared {
     maxMicroBudget: maxMicroBatch(layers, job.sequenceLength, budgetBytes),
     maxMicroWithCheckpoints: maxMicroBatch(layers, job.sequenceLength, budgetBytes, true),
     maxMicroSram: maxMicroBatch(layers, job.sequenceLength, sramBytes),
+    microBatchCosts: new Map(),
+    memoryxByCapacity: new Map(),
   };
   if (!byKey) {
     byKey = new Map();
@@ -194,8 +206,28 @@ function prepare(input: SimulationInput): Prepared {
   return prepared;
 }
 
+/** MemoryX fit and update time for a capacity (cached: a planner asks for a few tiers many times). */
+function memoryxAt(p: Prepared, capacityBytes: number): MemoryxResult {
+  let result = p.memoryxByCapacity.get(capacityBytes);
+  if (!result) {
+    result = simulateMemoryx(p.structure, p.job.optimizer, p.job.precision, capacityBytes, p.hw);
+    if (p.memoryxByCapacity.size > 64) p.memoryxByCapacity.clear();
+    p.memoryxByCapacity.set(capacityBytes, result);
+  }
+  return result;
+}
+
 // ------------------------------------------------------------------------------------------------
 // Micro-batch and step time
+//
+// A step time is built from two parts that do not depend on each other:
+//   - `MicroBatchCost`: what one micro-batch of b sequences costs on one system (the wafer working
+//     set and where the checkpoints live, the per-layer stream/compute pass of timeline.ts),
+//     computed once per micro-batch size whatever the system count;
+//   - `SystemsSplit`: how N systems share the global batch and the SwarmX tree latency they add,
+//     computed once per system count.
+// `stepOf` combines them with the MemoryX update time in a few operations. `simulate`, `sweep`,
+// `evaluate` and the planner all go through it, so a plan's step time is the report's.
 
 const divisorCache = new Map<number, number[]>();
 
@@ -240,20 +272,85 @@ function largestDivisorAtMost(perSystemBatch: number, limit: number, evenSplit =
   return best;
 }
 
+/** One micro-batch size on one system; independent of the system count and the MemoryX capacity. */
+export interface MicroBatchCost {
+  microBatch: number;
+  /** The layer-input checkpoints of every layer fit on the wafer beside the working sets. */
+  checkpointsOnWafer: boolean;
+  /** The first and the steady micro-batch of a step, from the per-layer pass. */
+  timing: MicroBatchTiming;
+  /** Peak SRAM use (working set, plus checkpoints when they stay on the wafer). */
+  peakBytes: number;
+  /** Every layer's working set fits in SRAM. */
+  fits: boolean;
+  /** 1 - peak / SRAM. */
+  headroom: number;
+}
+
+/** How many systems share the global batch and what the SwarmX tree adds per step. */
+export interface SystemsSplit {
+  /** Systems that get work (at most the global batch). */
+  systemsUsed: number;
+  /** Sequences per system per step (the busiest system when the split is uneven). */
+  perSystemBatch: number;
+  evenSplit: boolean;
+  treeDepth: number;
+  /** Broadcast fill plus reduce drain, paid once per step. */
+  swarmxSeconds: number;
+}
+
+function checkpointsFit(p: Prepared, micro: number): boolean {
+  return micro <= p.maxMicroWithCheckpoints;
+}
+
+const MICRO_BATCH_COST_CACHE_LIMIT = 4096;
+
+function microBatchCost(p: Prepared, micro: number): MicroBatchCost {
+  let cost = p.microBatchCosts.get(micro);
+  if (cost) return cost;
+  const checkpointsOnWafer = checkpointsFit(p, micro);
+  // The same wafer evaluation the report's occupancy comes from, so a plan's fit and headroom are the report's.
+  const wafer = evaluateWafer(p.layers, p.job.sequenceLength, micro, p.sramBytes, p.budgetBytes);
+  cost = {
+    microBatch: micro,
+    checkpointsOnWafer,
+    timing: timeMicroBatch(p.layers, micro * p.job.sequenceLength, p.rates, !checkpointsOnWafer),
+    peakBytes: wafer.peakBytes,
+    fits: wafer.fits,
+    headroom: p.sramBytes > 0 ? 1 - wafer.peakBytes / p.sramBytes : 0,
+  };
+  if (p.microBatchCosts.size >= MICRO_BATCH_COST_CACHE_LIMIT) p.microBatchCosts.clear();
+  p.microBatchCosts.set(micro, cost);
+  return cost;
+}
+
+function systemsSplit(p: Prepared, systems: number): SystemsSplit {
+  const systemsUsed = Math.max(1, Math.min(Math.floor(systems), p.job.globalBatch));
+  const depth = treeDepth(systemsUsed, p.hw.swarmxFanOut);
+  return {
+    systemsUsed,
+    perSystemBatch: Math.ceil(p.job.globalBatch / systemsUsed),
+    evenSplit: p.job.globalBatch % systemsUsed === 0,
+    treeDepth: depth,
+    swarmxSeconds: 2 * depth * p.hw.swarmxLevelLatency,
+  };
+}
+
+/** Accumulation steps: the busiest system's share of the batch in micro-batches. */
+function accumulationStepsOf(p: Prepared, split: SystemsSplit, micro: number): number {
+  return Math.max(1, Math.ceil(p.job.globalBatch / (split.systemsUsed * micro)));
+}
+
+function stepOf(p: Prepared, cost: MicroBatchCost, split: SystemsSplit, updateSeconds: number): { stepSeconds: number; accumulationSteps: number } {
+  const accumulationSteps = accumulationStepsOf(p, split, cost.microBatch);
+  return { stepSeconds: stepTiming(cost.timing, accumulationSteps, updateSeconds, split.swarmxSeconds).stepSeconds, accumulationSteps };
+}
+
 interface Evaluation extends StepAt {
   microBatchSource: 'config' | 'auto';
   checkpointsOnWafer: boolean;
   updateSeconds: number;
   depth: number;
-}
-
-function stepSecondsFor(p: Prepared, micro: number, accumulation: number, checkpointsOnWafer: boolean, depth: number): number {
-  const timing = timeMicroBatch(p.layers, micro * p.job.sequenceLength, p.rates, !checkpointsOnWafer);
-  return stepTiming(timing, accumulation, p.memoryx.updateSeconds, 2 * depth * p.hw.swarmxLevelLatency).stepSeconds;
-}
-
-function checkpointsFit(p: Prepared, micro: number): boolean {
-  return micro <= p.maxMicroWithCheckpoints;
 }
 
 /**
@@ -268,41 +365,39 @@ function checkpointsFit(p: Prepared, micro: number): boolean {
  */
 function resolveMicro(
   p: Prepared,
-  perSystemBatch: number,
-  evenSplit: boolean,
+  split: SystemsSplit,
   setting: MicroBatchSetting,
-  depth: number,
+  updateSeconds: number,
 ): { micro: number; source: 'config' | 'auto' } {
+  const { perSystemBatch, evenSplit } = split;
   if (typeof setting === 'number') return { micro: Math.max(1, Math.min(setting, perSystemBatch)), source: 'config' };
   if (setting === 'none') return { micro: perSystemBatch, source: 'config' };
-  const limit = p.maxMicroBudget >= 1 ? p.maxMicroBudget : p.maxMicroSram;
+  const fitLimit = p.maxMicroBudget >= 1 ? p.maxMicroBudget : p.maxMicroSram;
+  const limit = setting === 'explore' && p.job.exploreMax !== undefined ? Math.min(fitLimit, p.job.exploreMax) : fitLimit;
   const largest = largestDivisorAtMost(perSystemBatch, limit, evenSplit);
   // Not even one sequence fits: report the smallest micro-batch (the wafer-sram error follows).
   if (largest === 0) return { micro: 1, source: 'auto' };
   const onWafer = largestDivisorAtMost(perSystemBatch, Math.min(p.maxMicroWithCheckpoints, largest), evenSplit);
   if (onWafer === 0 || onWafer === largest) return { micro: largest, source: 'auto' };
-  const spillSeconds = stepSecondsFor(p, largest, Math.ceil(perSystemBatch / largest), false, depth);
-  const waferSeconds = stepSecondsFor(p, onWafer, Math.ceil(perSystemBatch / onWafer), true, depth);
+  const spillSeconds = stepOf(p, microBatchCost(p, largest), split, updateSeconds).stepSeconds;
+  const waferSeconds = stepOf(p, microBatchCost(p, onWafer), split, updateSeconds).stepSeconds;
   return { micro: waferSeconds < spillSeconds ? onWafer : largest, source: 'auto' };
 }
 
-function evaluateAt(p: Prepared, systems: number, setting: MicroBatchSetting): Evaluation {
-  const systemsUsed = Math.max(1, Math.min(Math.floor(systems), p.job.globalBatch));
-  const perSystemBatch = Math.ceil(p.job.globalBatch / systemsUsed);
-  const depth = treeDepth(systemsUsed, p.hw.swarmxFanOut);
-  const evenSplit = p.job.globalBatch % systemsUsed === 0;
-  const { micro, source } = resolveMicro(p, perSystemBatch, evenSplit, setting, depth);
-  const accumulationSteps = Math.max(1, Math.ceil(p.job.globalBatch / (systemsUsed * micro)));
-  const checkpointsOnWafer = checkpointsFit(p, micro);
+function evaluateAt(p: Prepared, systems: number, setting: MicroBatchSetting, updateSeconds: number): Evaluation {
+  const split = systemsSplit(p, systems);
+  const { micro, source } = resolveMicro(p, split, setting, updateSeconds);
+  const cost = microBatchCost(p, micro);
+  const step = stepOf(p, cost, split, updateSeconds);
   return {
-    stepSeconds: stepSecondsFor(p, micro, accumulationSteps, checkpointsOnWafer, depth),
+    stepSeconds: step.stepSeconds,
     microBatchSize: micro,
-    accumulationSteps,
-    systemsUsed,
+    accumulationSteps: step.accumulationSteps,
+    systemsUsed: split.systemsUsed,
     microBatchSource: source,
-    checkpointsOnWafer,
-    updateSeconds: p.memoryx.updateSeconds,
-    depth,
+    checkpointsOnWafer: cost.checkpointsOnWafer,
+    updateSeconds,
+    depth: split.treeDepth,
   };
 }
 
@@ -314,8 +409,37 @@ function jobSystems(input: SimulationInput): { systems: number; source: Training
 }
 
 /** The curve's step time at each size, with the job's micro-batch held (capped by the per-system batch). */
-function curveFor(p: Prepared, jobMicro: number, sizes: number[]): ScalingPoint[] {
-  return scalingCurve(sizes, (systems) => evaluateAt(p, systems, jobMicro));
+function curveFor(p: Prepared, jobMicro: number, sizes: number[], updateSeconds: number): ScalingPoint[] {
+  return scalingCurve(sizes, (systems) => evaluateAt(p, systems, jobMicro, updateSeconds));
+}
+
+/** Tokens a run trains on: the config's max_steps x batch x sequence, or Chinchilla's tokens per parameter. */
+export interface TrainingTokens {
+  tokens: number;
+  source: 'config' | 'chinchilla';
+  basis: string;
+}
+
+function trainingTokens(p: Prepared, structure: ModelStructure): TrainingTokens {
+  const { job, hw } = p;
+  const s = job.sequenceLength;
+  if (job.maxSteps) {
+    return {
+      tokens: job.maxSteps * job.globalBatch * s,
+      source: 'config',
+      basis: `max_steps ${formatInteger(job.maxSteps)} x batch ${formatInteger(job.globalBatch)} x ${formatInteger(s)} tokens (from the config)`,
+    };
+  }
+  const parameters = Number(structure.totalParameters > 0n ? structure.totalParameters : 0n);
+  return {
+    tokens: hw.chinchillaTokensPerParameter * parameters,
+    source: 'chinchilla',
+    basis: `${hw.chinchillaTokensPerParameter} tokens per parameter (Chinchilla compute-optimal; the config sets no max_steps)`,
+  };
+}
+
+function updateSecondsOf(p: Prepared, input: SimulationInput): number {
+  return memoryxAt(p, capacityOf(input.cluster)).updateSeconds;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -325,7 +449,7 @@ function curveFor(p: Prepared, jobMicro: number, sizes: number[]): ScalingPoint[
 export function evaluate(input: SimulationInput, systems: number): StepAt {
   try {
     const p = prepare(input);
-    const e = evaluateAt(p, positiveInt(systems, 1), p.job.micro === 'explore' ? 'auto' : p.job.micro);
+    const e = evaluateAt(p, positiveInt(systems, 1), p.job.micro, updateSecondsOf(p, input));
     return { stepSeconds: e.stepSeconds, microBatchSize: e.microBatchSize, accumulationSteps: e.accumulationSteps, systemsUsed: e.systemsUsed };
   } catch {
     return { stepSeconds: 0, microBatchSize: 1, accumulationSteps: 1, systemsUsed: 1 };
@@ -337,11 +461,72 @@ export function sweep(input: SimulationInput, systemsList: number[]): ScalingPoi
   try {
     const p = prepare(input);
     const job = jobSystems(input);
-    const jobMicro = evaluateAt(p, job.systems, p.job.micro).microBatchSize;
+    const updateSeconds = updateSecondsOf(p, input);
+    const jobMicro = evaluateAt(p, job.systems, p.job.micro, updateSeconds).microBatchSize;
     const wanted = new Set(systemsList.filter((n) => Number.isFinite(n) && n >= 1).map((n) => Math.floor(n)));
-    return curveFor(p, jobMicro, [1, ...wanted]).filter((point) => wanted.has(point.systems));
+    return curveFor(p, jobMicro, [1, ...wanted], updateSeconds).filter((point) => wanted.has(point.systems));
   } catch {
     return [];
+  }
+}
+
+/**
+ * The simulator's step time as a function of (systems, micro-batch, MemoryX capacity), for a
+ * planner that evaluates thousands of points: the preparation is shared, each micro-batch size is
+ * costed once (`MicroBatchCost`) and each system count split once (`SystemsSplit`), so a point is a
+ * few operations. `stepAt` returns exactly what `simulate` reports for the same config with
+ * `micro_batch_size` pinned, `--systems` and the cluster's MemoryX set to the capacity.
+ */
+export interface StepEvaluator {
+  globalBatch: number;
+  sequenceLength: number;
+  hw: Hardware;
+  /** Bytes of model state MemoryX must hold (independent of the capacity). */
+  memoryxRequiredBytes: number;
+  /** Largest micro-batch whose working sets fit in SRAM (0: none fits). */
+  largestMicroBatch: number;
+  /**
+   * Largest micro-batch that also keeps the headroom margin (0: none does). The one micro-batch
+   * rule: what auto picks, what a fix or a plan writes, stays at or under it when it is >= 1.
+   */
+  largestMicroBatchWithHeadroom: number;
+  /** The config's own run: its systems, MemoryX capacity and the micro-batch the report shows. */
+  configRun: { systems: number; memoryxCapacityBytes: number; microBatch: number };
+  /** Bytes of one activation element (2 under mixed precision). */
+  activationElementBytes: number;
+  /** The hardware constants in use, with their sources (cluster overrides applied). */
+  constants: ConstantUse[];
+  trainingTokens: TrainingTokens;
+  memoryxAt(capacityBytes: number): MemoryxResult;
+  microBatchCost(microBatch: number): MicroBatchCost;
+  systemsSplit(systems: number): SystemsSplit;
+  /** Step time of `microBatch` (at most the per-system batch) on `systems` systems with `updateSeconds` of MemoryX update. */
+  stepOf(cost: MicroBatchCost, split: SystemsSplit, updateSeconds: number): { stepSeconds: number; accumulationSteps: number };
+}
+
+export function stepEvaluator(input: SimulationInput): StepEvaluator | undefined {
+  try {
+    const p = prepare(input);
+    const systems = jobSystems(input).systems;
+    const capacity = capacityOf(input.cluster);
+    return {
+      globalBatch: p.job.globalBatch,
+      sequenceLength: p.job.sequenceLength,
+      hw: p.hw,
+      memoryxRequiredBytes: memoryxAt(p, 0).requiredBytes,
+      largestMicroBatch: p.maxMicroSram,
+      largestMicroBatchWithHeadroom: p.maxMicroBudget,
+      configRun: { systems, memoryxCapacityBytes: capacity, microBatch: evaluateAt(p, systems, p.job.micro, memoryxAt(p, capacity).updateSeconds).microBatchSize },
+      activationElementBytes: p.layers.activationElementBytes,
+      constants: p.resolved.constants,
+      trainingTokens: trainingTokens(p, input.structure),
+      memoryxAt: (capacity) => memoryxAt(p, capacity),
+      microBatchCost: (micro) => microBatchCost(p, positiveInt(micro, 1)),
+      systemsSplit: (systems) => systemsSplit(p, positiveInt(systems, 1)),
+      stepOf: (cost, split, updateSeconds) => stepOf(p, cost, split, updateSeconds),
+    };
+  } catch {
+    return undefined;
   }
 }
 
@@ -359,7 +544,8 @@ function simulateUnsafe(input: SimulationInput): SimulationOutput {
   const requested = jobSystems(input);
   const findings: Finding[] = [];
 
-  const evaluation = evaluateAt(p, requested.systems, job.micro);
+  const memoryx = memoryxAt(p, capacityOf(input.cluster));
+  const evaluation = evaluateAt(p, requested.systems, job.micro, memoryx.updateSeconds);
   const micro = evaluation.microBatchSize;
   const s = job.sequenceLength;
   const tokensPerMicroBatch = micro * s;
@@ -376,23 +562,16 @@ function simulateUnsafe(input: SimulationInput): SimulationOutput {
     sequenceLength: s,
   };
 
-  const memoryx = p.memoryx;
-  const perSystemBatch = Math.ceil(job.globalBatch / evaluation.systemsUsed);
-  const evenSplit = job.globalBatch % evaluation.systemsUsed === 0;
-  const recommended = p.maxMicroSram >= 1 ? resolveMicro(p, perSystemBatch, evenSplit, 'auto', evaluation.depth).micro : 0;
+  const split = systemsSplit(p, evaluation.systemsUsed);
+  const perSystemBatch = split.perSystemBatch;
+  const recommended = p.maxMicroSram >= 1 ? resolveMicro(p, split, 'auto', memoryx.updateSeconds).micro : 0;
   const wafer = waferResult(p.layers, s, micro, p.sramBytes, p.budgetBytes, {
     recommendedMicroBatch: recommended,
-    largestFittingMicroBatch: largestDivisorAtMost(perSystemBatch, p.maxMicroSram, evenSplit),
+    largestFittingMicroBatch: largestDivisorAtMost(perSystemBatch, p.maxMicroSram, split.evenSplit),
     headroomTarget: p.headroom,
   });
 
-  const parameters = Number(input.structure.totalParameters > 0n ? input.structure.totalParameters : 0n);
-  const timeToTrain = job.maxSteps
-    ? { tokens: job.maxSteps * job.globalBatch * s, basis: `max_steps ${formatInteger(job.maxSteps)} x batch ${formatInteger(job.globalBatch)} x ${formatInteger(s)} tokens (from the config)` }
-    : {
-        tokens: hw.chinchillaTokensPerParameter * parameters,
-        basis: `${hw.chinchillaTokensPerParameter} tokens per parameter (Chinchilla compute-optimal; the config sets no max_steps)`,
-      };
+  const timeToTrain = trainingTokens(p, input.structure);
   const peakName = `dense FP16 ${formatFlops(hw.denseFp16Flops)} per ${hw.preset.toUpperCase()}${hw.denseFp16PeakIsAssumption ? ' (assumption)' : ''}`;
   const timeline = buildTimeline({
     prepared: p.layers,
@@ -411,13 +590,13 @@ function simulateUnsafe(input: SimulationInput): SimulationOutput {
   });
 
   const sizes = scalingSizes(hw.maxSystems, requested.systems);
-  const curve = curveFor(p, micro, sizes);
+  const curve = curveFor(p, micro, sizes, memoryx.updateSeconds);
   const scaling = scalingResult(requested.systems, curve);
 
-  findings.push(...memoryxFindings(p));
+  findings.push(...memoryxFindings(p, memoryx));
   findings.push(...waferFindings(p, wafer, micro, perSystemBatch));
   // A run that cannot fit has no I/O balance to tune: the fit errors say what to change first.
-  if (wafer.fits) findings.push(...ioFindings(p, tokensPerMicroBatch, evaluation.checkpointsOnWafer, evaluation.microBatchSource));
+  if (wafer.fits) findings.push(...ioFindings(p, microBatchCost(p, micro), evaluation.microBatchSource));
   const configured = input.training?.numCsx;
   const clusterSystems = positiveInt(input.cluster?.systems, 1);
   if (typeof configured === 'number' && Number.isFinite(configured) && configured > clusterSystems) {
@@ -445,8 +624,7 @@ function simulateUnsafe(input: SimulationInput): SimulationOutput {
 // ------------------------------------------------------------------------------------------------
 // Findings
 
-function memoryxFindings(p: Prepared): Finding[] {
-  const m = p.memoryx;
+function memoryxFindings(p: Prepared, m: MemoryxResult): Finding[] {
   const findings: Finding[] = [];
   const b = m.breakdown;
   const parts = `weights ${formatBytes(b.weights)} + gradients ${formatBytes(b.gradients)} + master weights ${formatBytes(b.masterWeights)} + optimizer state ${formatBytes(b.optimizerState)}`;
@@ -562,8 +740,9 @@ function waferFindings(p: Prepared, wafer: WaferResult, micro: number, perSystem
   }];
 }
 
-function ioFindings(p: Prepared, tokens: number, checkpointsOnWafer: boolean, source: 'config' | 'auto'): Finding[] {
-  const timing = timeMicroBatch(p.layers, tokens, p.rates, !checkpointsOnWafer);
+function ioFindings(p: Prepared, cost: MicroBatchCost, source: 'config' | 'auto'): Finding[] {
+  const timing = cost.timing;
+  const tokens = cost.microBatch * p.job.sequenceLength;
   const streaming = timing.streamForward + timing.streamBackward;
   const compute = timing.computeForward + timing.computeBackward;
   if (!(streaming > compute) || compute <= 0) return [];
@@ -605,7 +784,7 @@ export function heatmapArrays(input: SimulationInput, layerIndex: number): { hea
     const index = Math.max(0, Math.min(count - 1, Math.floor(Number.isFinite(layerIndex) ? layerIndex : 0)));
     const layer = p.layers.layers[index];
     const requested = jobSystems(input);
-    const evaluation = evaluateAt(p, requested.systems, p.job.micro);
+    const evaluation = evaluateAt(p, requested.systems, p.job.micro, updateSecondsOf(p, input));
     const tokens = evaluation.microBatchSize * p.job.sequenceLength;
     const wafer = evaluateWafer(p.layers, p.job.sequenceLength, evaluation.microBatchSize, p.sramBytes, p.budgetBytes);
     const shared = layer.resident.total * tokens + (PREFETCH_SLICES + GRADIENT_SLICES) * layer.sliceBytes + layer.vectorBytes;

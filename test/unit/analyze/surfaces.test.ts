@@ -93,8 +93,8 @@ describe('one answer on every surface, for every config in the test data', () =>
       const pair = waferPair(wafer);
       const occupancy = waferOccupancyText(wafer);
       const lens = codeLenses('file:///x', analysis).map((l) => l.command!.title);
-      assert.deepEqual(lens.slice(0, 2), ['Run Simulation', 'Show Wafer Heatmap'], 'commands first');
-      const summary = lens[2];
+      assert.deepEqual(lens.slice(0, 3), ['Run Simulation', 'Show Wafer Heatmap', 'Plan Training Run'], 'commands first');
+      const summary = lens[3];
       assert.ok(summary.includes(`wafer ${pair}`), `lens: ${summary}`);
       assert.ok(summary.includes(`MemoryX ${memoryxPair(report.memoryx)}`), `lens: ${summary}`);
       assert.ok(summary.includes(parametersText(report.model)));
