@@ -290,7 +290,7 @@ describe('language features over the protocol', function () {
     assert.ok(item?.insertText?.includes('memoryx:'), 'the new-cluster snippet');
     assert.equal(snippet.items.filter((i) => i.label === 'cluster').length, 1, 'the snippet once, not also as a key');
     // Its comments start in one column (as the user sees them once the placeholders hold their defaults).
-    const rendered = item.insertText.replace(/\$\{\d+\|([^,|]*)[^}]*\}/g, '$1').replace(/\$\{\d+:([^}]*)\}/g, '$1');
+    const rendered = (item?.insertText ?? '').replace(/\$\{\d+\|([^,|]*)[^}]*\}/g, '$1').replace(/\$\{\d+:([^}]*)\}/g, '$1');
     const columns = new Set(rendered.split('\n').filter((l) => l.includes('#')).map((l) => l.indexOf('#')));
     assert.equal(columns.size, 1, rendered);
 
