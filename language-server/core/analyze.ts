@@ -135,6 +135,7 @@ function analyzeWith(file: string, text: string, options: AnalyzeOptions): Analy
     }
   }
 
+  addBatchFixes(diagnostics, document, output.training.numCsx, output.training.microBatchSize);
   const explore = document.training.microBatchSize === 'explore' ? exploreMicroBatches(simulationInput) : undefined;
   if (explore) diagnostics.push(...exploreDiagnostics(document, explore));
 
@@ -289,6 +290,29 @@ function defaultClusterFixes(finding: Finding, document: ConfigDocument, options
   }
   fixes.push({ title: 'Select another cluster…', edits: [], command: 'waferscope.selectCluster' });
   return fixes;
+}
+
+/**
+ * A batch warning names the numbers that do not divide: offer the batch that does (the next
+ * multiple of micro-batch x systems, or of the systems under `auto`), which clears it and leaves
+ * the micro-batch, so nothing changes on the wafer.
+ */
+function addBatchFixes(diagnostics: CoreDiagnostic[], document: ConfigDocument, systems: number, simulatedMicro: number): void {
+  const source = document.sources['training.globalBatchSize'];
+  const training = document.training;
+  if (!source || !training || !(systems >= 1)) return;
+  const micro = training.microBatchSize;
+  // A written micro-batch larger than the per-system batch runs capped: a bigger batch would make
+  // it real and change the wafer, so that case gets no batch fix (its micro-batch warnings have theirs).
+  if (typeof micro === 'number' && micro !== simulatedMicro) return;
+  const unit = typeof micro === 'number' && micro >= 1 ? micro * systems : systems;
+  const batch = training.globalBatchSize;
+  if (!(batch >= 1) || batch % unit === 0) return;
+  const value = Math.ceil(batch / unit) * unit;
+  for (const diagnostic of diagnostics) {
+    if (diagnostic.code !== 'batch-not-multiple' || diagnostic.fixes?.length) continue;
+    diagnostic.fixes = [{ title: `Set batch_size to ${value} (a multiple of ${unit})`, edits: [{ range: source.valueRange, newText: String(value) }] }];
+  }
 }
 
 /** A config.json describes a model, not a run: the training settings WaferScope assumes for it, shown as such. */

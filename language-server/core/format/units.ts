@@ -71,7 +71,9 @@ export function formatDuration(seconds: number): string {
   if (abs < 2 * 3600) return `${threeSignificant(seconds / 60)}${NBSP}min`;
   if (abs < 2 * 86400) return `${threeSignificant(seconds / 3600)}${NBSP}h`;
   if (abs < 730 * 86400) return plural(threeSignificant(seconds / 86400), 'day');
-  return plural(threeSignificant(seconds / (365.25 * 86400)), 'year');
+  const years = seconds / (365.25 * 86400);
+  // Past a thousand years three significant digits need a separator to be read ("134,000 years").
+  return plural(Math.abs(years) >= 1000 ? withThousands(Number(threeSignificant(years))) : threeSignificant(years), 'year');
 }
 
 function plural(value: string, unit: string): string {

@@ -234,3 +234,21 @@ describe('a syntax error is an invalid file, not a misfit', () => {
     assert.equal(analysis.status, 'invalid');
   });
 });
+
+describe('batch warnings that name a value get a fix', () => {
+  it('batch_size not a multiple of micro-batch x systems: the next multiple clears it, the wafer unchanged', () => {
+    const file = join(root, 'examples/1t/gpt-1t.yaml');
+    const text = readFileSync(file, 'utf8')
+      .replace('batch_size: 1024', 'batch_size: 1000')
+      .replace('csx.performance.micro_batch_size: auto', 'csx.performance.micro_batch_size: 16');
+    const analysis = run(file, text);
+    const warning = analysis.report.diagnostics.find((d) => d.code === 'batch-not-multiple')!;
+    assert.ok(warning, 'batch 1000 is not a multiple of 16');
+    const fix = warning.fixes![0];
+    assert.equal(fix.title, 'Set batch_size to 1008 (a multiple of 16)');
+    const after = run(file, applyFix(file, text, fix, {}).text);
+    assert.ok(!after.report.diagnostics.some((d) => d.code === 'batch-not-multiple'));
+    assert.equal(after.report.wafer!.peakBytes, analysis.report.wafer!.peakBytes);
+    assert.deepEqual(fitCodes(after.report.diagnostics), fitCodes(analysis.report.diagnostics));
+  });
+});

@@ -1,4 +1,5 @@
 import * as assert from '../plainAssert';
+import { bytesPair } from '../../../language-server/core/format/figures';
 import {
   formatBytes,
   formatCount,
@@ -85,5 +86,18 @@ describe('format: no wrap inside a value', () => {
       assert.ok(!/\d [A-Za-zµ]/.test(text), `plain space in "${text}"`);
     }
     assert.ok(formatBytes(4.03e12).includes('\u00a0'));
+  });
+});
+
+describe('format: pairs and long spans', () => {
+  it('writes a pair in one unit only when both read well in it', () => {
+    assert.equal(bytesPair(16.1e12, 55e12), '16.1 / 55 TB');
+    // Not "0.1 / 55 TB" for a 148 GB model.
+    assert.equal(bytesPair(148e9, 55e12), '148 GB / 55 TB');
+  });
+
+  it('groups the digits of very long spans', () => {
+    assert.equal(formatDuration(134000 * 365.25 * 86400), '134,000 years');
+    assert.equal(formatDuration(3 * 365.25 * 86400), '3 years');
   });
 });
