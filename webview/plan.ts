@@ -51,6 +51,8 @@ export class PlanView {
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** The plan row last clicked (index into payload.result.plans). */
   private selected: number | null = null;
+  /** The panel width the chart was last drawn for. */
+  private chartWidth = 0;
 
   private readonly tokens: HTMLInputElement;
   private readonly deadline: HTMLInputElement;
@@ -129,6 +131,14 @@ export class PlanView {
       this.explore,
       this.gpu,
     ]);
+    // The chart is drawn to the panel's width: draw it again when the panel is resized.
+    new ResizeObserver(() => {
+      const width = Math.floor(this.root.clientWidth);
+      if (width > 0 && width !== this.chartWidth) {
+        this.chartWidth = width;
+        if (this.payload) this.renderChart(this.payload);
+      }
+    }).observe(this.root);
   }
 
   setVisible(visible: boolean): void {
@@ -302,7 +312,7 @@ export class PlanView {
       this.chart.appendChild(placeholder('No plan to draw', payload.result.diagnostics[0]?.message));
       return;
     }
-    const width = Math.max(320, this.root.clientWidth - 24 || 640);
+    const width = Math.max(240, this.root.clientWidth - 24 || 640);
     const innerWidth = width - MARGIN.left - MARGIN.right;
     const innerHeight = CHART_HEIGHT - MARGIN.top - MARGIN.bottom;
     const maxSystems = Math.max(...plans.map((p) => p.systems), 2);

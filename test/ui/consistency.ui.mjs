@@ -6,9 +6,21 @@
 import * as assert from 'node:assert/strict';
 import { activeTab, quickOpen, runCommand, screenshot, STEP_TIMEOUT_MS, webviewContent } from './lib/workbench.mjs';
 
+/** The panel's width once it is at most `limit` px (polled until the step timeout), else the last width seen. */
+async function panelWidthAtMost(content, limit) {
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  let width = Infinity;
+  while (Date.now() < deadline) {
+    width = await content.locator('body').evaluate(() => document.documentElement.clientWidth);
+    if (width <= limit) return width;
+    await content.locator('body').evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve())));
+  }
+  return width;
+}
+
 const QUICK_INPUT = '.quick-input-widget';
 const QUICK_INPUT_ROW = `${QUICK_INPUT} .quick-input-list .monaco-list-row`;
-const VIEWS = ['heatmap', 'timeline', 'memory', 'summary'];
+const VIEWS = ['heatmap', 'timeline', 'memory', 'summary', 'plan'];
 
 async function pickCluster(page, rowText) {
   await runCommand(page, 'WaferScope: Select Cluster...');
@@ -163,7 +175,8 @@ export const scenarios = [
       }
       // Narrow: shrink the window until the panel's group is about 350 px.
       await page.setViewportSize({ width: 760, height: 900 });
-      const width = await content.locator('body').evaluate(() => document.documentElement.clientWidth);
+      // The workbench lays the groups out again after the resize: wait for the panel to narrow.
+      const width = await panelWidthAtMost(content, 400);
       assert.ok(width <= 400, `the panel is ${width} px wide`);
       for (const view of VIEWS) {
         await showView(content, view);

@@ -55,12 +55,12 @@ export const scenarios = [
       await whatIf.waitFor({ timeout: STEP_TIMEOUT_MS });
       assert.match(await whatIf.innerText(), /fits/);
       const headline = content.locator('.result-summary');
-      assert.match(await headline.innerText(), /on 1 CS-3/, 'what-if values do not change the file');
+      assert.match(await headline.innerText(), /on\s1[ \u00a0]CS-3/, 'what-if values do not change the file');
 
       // Apply: one edit of the config (and a new cluster file); the report follows.
       await content.getByRole('button', { name: 'Apply' }).click();
       await content.locator('.plan-apply-status', { hasText: /^Applied:/ }).waitFor({ timeout: STEP_TIMEOUT_MS });
-      await content.locator('.result-summary', { hasText: /on 16 CS-3/ }).waitFor({ timeout: STEP_TIMEOUT_MS });
+      await content.locator('.result-summary', { hasText: /on\s16[ \u00a0]CS-3/ }).waitFor({ timeout: STEP_TIMEOUT_MS });
       // The config's first line now names the new cluster file (the editor draws spaces as no-break spaces).
       const reference = page.locator('.editor-group-container .monaco-editor .view-line', { hasText: /cluster=\.\/gpt-1t\.plan\.cluster\.yaml/ });
       await reference.first().waitFor({ timeout: STEP_TIMEOUT_MS });
@@ -78,7 +78,7 @@ export const scenarios = [
       if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
       // Rows of this view only (the Explorer's file tree is a list too).
       const rows = page.locator('.pane', { has: header }).locator('.pane-body .monaco-list-row');
-      const oneT = rows.filter({ hasText: '1t/gpt-1t.yaml' }).filter({ hasText: /fits · 1\.01 T params/ });
+      const oneT = rows.filter({ hasText: '1t/gpt-1t.yaml' }).filter({ hasText: /fits · 1\.01[ \u00a0]T[ \u00a0]params/ });
       await oneT.first().waitFor({ timeout: STEP_TIMEOUT_MS });
       await rows.filter({ hasText: 'broken.yaml' }).filter({ hasText: 'invalid' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
       await rows.filter({ hasText: 'gpt3-xl.yaml' }).filter({ hasText: 'fits' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
