@@ -20,6 +20,7 @@ import {
 } from 'vscode-languageserver-protocol';
 import type { HeatmapPayload, RunSimulationResult, TimelinePayload } from '../../protocol/index';
 import { LspTestClient, fileUri } from './lspClient';
+import { URI } from 'vscode-uri';
 
 const MODEL_PATH = 'examples/1t/gpt-1t.yaml';
 const MODEL_TEXT = readFileSync(MODEL_PATH, 'utf8');
@@ -84,7 +85,11 @@ describe('language features over the protocol', function () {
     const error = diagnostics.find((d) => d.code === 'memoryx-capacity')!;
     assert.equal(error.severity, 1);
     assert.equal(error.range.start.line, lineOf(text, '    model:'), 'on the model block');
-    assert.match(error.codeDescription?.href ?? '', /README\.md#memoryx-capacity$/);
+    // The link names the shipped reference page and the code's entry in it (both must exist).
+    const link = URI.parse(error.codeDescription?.href ?? '');
+    assert.equal(link.scheme, 'file');
+    assert.equal(link.fragment, 'memoryx-capacity');
+    assert.match(readFileSync(link.fsPath, 'utf8'), /^## memoryx-capacity$/m);
 
     const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri: MODEL_URI },
