@@ -9,7 +9,7 @@ import { hardwareConstants } from '../../../language-server/core/sim/hardware';
 
 const readme = readFileSync('README.md', 'utf8');
 const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as {
-  contributes: { commands: { command: string; title: string; category: string }[]; configuration: { properties: Record<string, unknown> } };
+  contributes: { commands: { command: string; title: string; category: string }[]; configuration: { properties: Record<string, unknown> }[] };
 };
 
 describe('README reference', () => {
@@ -33,7 +33,7 @@ describe('README reference', () => {
     for (const command of manifest.contributes.commands) {
       assert.ok(readme.includes(`${command.category}: ${command.title}`), `README does not mention "${command.category}: ${command.title}"`);
     }
-    for (const setting of Object.keys(manifest.contributes.configuration.properties)) {
+    for (const setting of manifest.contributes.configuration.flatMap((group) => Object.keys(group.properties))) {
       assert.ok(readme.includes(`\`${setting}\``), `README does not mention ${setting}`);
     }
   });
