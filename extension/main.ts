@@ -4,6 +4,8 @@ import { PANEL_VIEW_TYPE, type PanelState } from '../protocol';
 import { registerCommands } from './commands';
 import { Ctx, type WaferScopeApi } from './ctx';
 import { WaferScopePanel } from './panel';
+import { registerReferenceCommand } from './reference';
+import { offerWalkthroughOnce, registerWelcome } from './welcome';
 
 let ctx: Ctx | undefined;
 
@@ -13,6 +15,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<WaferS
   context.subscriptions.push(
     current,
     ...registerCommands(current),
+    registerReferenceCommand(context),
+    ...registerWelcome(context),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
         WaferScopePanel.revive(panel, context, current, (state ?? undefined) as PanelState | undefined);
@@ -20,6 +24,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<WaferS
     }),
   );
   await current.start();
+  void offerWalkthroughOnce(context);
   return current.api;
 }
 
