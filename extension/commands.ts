@@ -63,6 +63,13 @@ async function selectCluster(ctx: Ctx): Promise<void> {
   });
   if (!pick) return;
   await ctx.config.setCluster(pick.value);
+  if (!vscode.workspace.isTrusted && vscode.workspace.workspaceFolders?.length) {
+    // waferscope.cluster is a restricted setting (package.json capabilities): VS Code stores the
+    // choice but ignores the workspace's value until the folder is trusted.
+    void vscode.window.showWarningMessage(
+      'WaferScope: Restricted Mode ignores the workspace\'s cluster setting. Trust the folder to use it, or name the cluster on a config\'s first line: # waferscope: cluster=<path>.',
+    );
+  }
 }
 
 /**
