@@ -12,7 +12,7 @@
 // unit test runs it); `--stdout` prints the updated README instead of writing it.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -70,13 +70,17 @@ const GROUPS = {
   },
 
   async bench() {
+    // Timings depend on what else the machine runs; the README says under which load they were taken.
+    const loadBefore = loadavg()[0];
     const output = node(['bench/run.mjs'], 'npm run bench');
+    const load = Math.max(loadBefore, loadavg()[0]);
     const { benches } = JSON.parse(output.trim().split('\n').at(-1));
     const { simulator, lsp, heatmap } = benches;
     for (const [name, bench] of Object.entries({ simulator, lsp, heatmap })) {
       if (!bench || bench.error) throw new Error(`bench ${name} did not run: ${bench?.error ?? 'missing'}`);
     }
     return {
+      'bench-machine': `${cpus().length} cores, load average ${fixed(load, 1)}`,
       'bench-simulate-ms': fixed(simulator.simulate.medianMs, 1),
       'bench-simulate-ratio': fixed(simulator.simulate.ratioToYamlParse, 1),
       'bench-sweep-per-second': integer(Math.round(simulator.sweep.evaluationsPerSecond / 1000) * 1000),
@@ -94,6 +98,7 @@ export const FIGURES = {
   package: ['package-size'],
   tests: ['unit-tests', 'protocol-tests', 'ui-scenarios', 'packaged-checks'],
   bench: [
+    'bench-machine',
     'bench-simulate-ms',
     'bench-simulate-ratio',
     'bench-sweep-per-second',

@@ -207,7 +207,22 @@ function checks(session, state) {
       },
     ],
     [
-      'the walkthrough marks the steps done by the real events (config open, diagnostics, simulation)',
+      "Select Cluster offers the cluster files beside the example's copy; in Restricted Mode it says the choice waits for trust",
+      async ({ page }) => {
+        await page.locator('.tabs-container .tab', { hasText: CONFIG }).first().click();
+        await activeTab(page, CONFIG).waitFor({ timeout: STEP_TIMEOUT_MS });
+        await runCommand(page, 'WaferScope: Select Cluster...');
+        const input = page.locator('.quick-input-widget .quick-input-box input');
+        await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+        await input.fill('small-12tb');
+        const besideCopy = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'globalStorage' }).first();
+        await besideCopy.waitFor({ timeout: STEP_TIMEOUT_MS });
+        await besideCopy.click();
+        await toast(page, 'Restricted Mode ignores the workspace').first().waitFor({ timeout: STEP_TIMEOUT_MS });
+      },
+    ],
+    [
+      'the walkthrough marks the steps done by the real events (config open, diagnostics, simulation, cluster)',
       async ({ page }) => {
         await runCommand(page, 'WaferScope: Getting Started');
         const container = page.locator('.gettingStartedContainer');
@@ -217,7 +232,7 @@ function checks(session, state) {
         await container.locator('button.getting-started-step').first().waitFor({ timeout: STEP_TIMEOUT_MS });
         const states = () =>
           container.locator('button.getting-started-step').evaluateAll((buttons) => buttons.map((b) => `${b.dataset.stepId}=${b.getAttribute('aria-checked')}`).join(', '));
-        for (const id of ['openExample', 'seeDiagnostics', 'runSimulation']) {
+        for (const id of ['openExample', 'seeDiagnostics', 'runSimulation', 'pickCluster']) {
           await step(id, true)
             .first()
             .waitFor({ timeout: STEP_TIMEOUT_MS })
@@ -227,7 +242,6 @@ function checks(session, state) {
         }
         // Not run in this session: still open (the planner command completes it, not a page visit).
         await step('planRun', false).first().waitFor({ timeout: STEP_TIMEOUT_MS });
-        await step('pickCluster', false).first().waitFor({ timeout: STEP_TIMEOUT_MS });
         await screenshot(page, 'packaged-walkthrough-progress');
       },
     ],
