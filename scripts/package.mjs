@@ -3,24 +3,24 @@
 //
 // The package is assembled in a temp folder from what .vscodeignore lets through (README, media,
 // docs, the example, ...) plus a fresh production build, so it never picks up a stale or
-// development dist/ and the working tree's dist/ is left as it was. Relative links in the README
-// stay relative: the package holds the files they name, and VS Code resolves them against the
-// installed extension, offline.
+// development dist/ and the working tree's dist/ is left as it was. The package's copy of the
+// README embeds its image (scripts/package-readme.mjs), so the details page shows it offline.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format } from 'node:util';
 import { createVSIX, listFiles, PackageManager } from '@vscode/vsce';
+import { packageReadme } from './package-readme.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** vsce options shared by packaging and the unit test that lists the package's files. */
 export const VSCE_OPTIONS = {
   dependencies: false,
-  // The extension is not published from a public repository; the README's links are relative and
-  // resolve inside the package, so nothing needs rewriting to a repository URL.
+  // The extension is not published from a public repository: nothing is rewritten to a repository
+  // URL; the packaged README embeds its image and keeps relative links as text instead.
   allowMissingRepository: true,
   rewriteRelativeLinks: false,
 };
@@ -44,6 +44,7 @@ export async function buildVsix(out, { toStderr = false } = {}) {
       cpSync(join(repoRoot, file), join(staging, file));
     }
     cpSync(join(repoRoot, '.vscodeignore'), join(staging, '.vscodeignore'));
+    writeFileSync(join(staging, 'README.md'), packageReadme(readFileSync(join(repoRoot, 'README.md'), 'utf8'), repoRoot));
     const build = spawnSync(process.execPath, ['esbuild.config.mjs', '--production', '--outdir', join(staging, 'dist')], {
       cwd: repoRoot,
       stdio: 'inherit',

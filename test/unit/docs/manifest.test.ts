@@ -1,8 +1,8 @@
 /**
  * What a marketplace and a fresh install need from the manifest and the package: a real icon,
  * grouped and described settings, the Restricted Mode contract, a changelog for this version, a
- * walkthrough whose steps complete on events the extension really produces, and a package that holds
- * every file the README and the diagnostic links name.
+ * walkthrough whose steps complete on events the extension really produces, and a package whose
+ * README shows its image offline and that holds the page the diagnostic links open.
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -107,15 +107,21 @@ describe('package contents', () => {
     ) as string[],
   );
 
-  it('holds every file the README links to or shows, under the same relative path', () => {
+  it("packages a README whose images are embedded and whose relative links are plain text", () => {
     const readme = readFileSync('README.md', 'utf8');
-    const targets = [...readme.matchAll(/!?\[[^\]]*\]\(([^)\s]+)\)/g)]
-      .map((m) => m[1])
-      .filter((target) => !/^[a-z][a-z0-9+.-]*:/i.test(target) && !target.startsWith('#'))
-      .map((target) => target.split('#')[0]);
-    assert.ok(targets.length > 0);
-    const missing = targets.filter((target) => !packaged.has(target));
-    assert.deepEqual(missing, [], `README links to files the package leaves out: ${missing.join(', ')}`);
+    const packagedReadme = execFileSync(
+      process.execPath,
+      ['--input-type=module', '-e', "import { packageReadme } from './scripts/package-readme.mjs'; import { readFileSync } from 'node:fs'; process.stdout.write(packageReadme(readFileSync('README.md', 'utf8'), '.'))"],
+      { encoding: 'utf8', maxBuffer: 16 << 20 },
+    );
+    const targets = (text: string) => [...text.matchAll(/(!?)\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => ({ image: m[1] === '!', target: m[2] }));
+    const relative = (target: string) => !/^[a-z][a-z0-9+.-]*:/i.test(target) && !target.startsWith('#');
+    const images = targets(readme).filter((t) => t.image);
+    assert.ok(images.length > 0, 'the README shows an image');
+    assert.deepEqual(targets(packagedReadme).filter((t) => relative(t.target)), [], 'relative targets left');
+    assert.equal(targets(packagedReadme).filter((t) => t.image && t.target.startsWith('data:image/')).length, images.length);
+    // Everything but the links is the README itself.
+    assert.ok(packagedReadme.includes('### Diagnostic codes') && packagedReadme.includes('## Tests and benchmarks'));
   });
 
   it('holds the reference page the diagnostic links open, with an entry per code', () => {
@@ -125,11 +131,11 @@ describe('package contents', () => {
     assert.deepEqual(missing, [], `dist/diagnostics.md has no entry for ${missing.join(', ')}`);
   });
 
-  it('holds the walkthrough media and the example it opens, and no sources, tests or maps', () => {
+  it('holds the walkthrough media and the example it opens, and no sources, tests, maps or docs', () => {
     for (const file of ['examples/1t/gpt-1t.yaml', 'examples/1t/small-12tb.cluster.yaml', 'CHANGELOG.md', manifest.icon]) {
       assert.ok(packaged.has(file), `${file} is not packaged`);
     }
-    const unwanted = [...packaged].filter((file) => /\.(ts|map)$/.test(file) || file.startsWith('test/') || file.startsWith('dist/test/'));
+    const unwanted = [...packaged].filter((file) => /\.(ts|map)$/.test(file) || /^(test|docs|dist\/test)\//.test(file));
     assert.deepEqual(unwanted, []);
   });
 });
