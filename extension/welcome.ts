@@ -3,6 +3,10 @@
  * notification that offers it. The walkthrough's steps complete on real events: a config becoming
  * active (`waferscope.activeConfig`), WaferScope diagnostics arriving (`waferscope.sawDiagnostics`),
  * and the commands themselves running (`onCommand:`).
+ *
+ * VS Code records an `onContext` event as already seen when the key is true at the moment it reads
+ * the walkthrough, without ticking the step; so the first step also completes on its command, and
+ * `waferscope.sawDiagnostics` is set only when diagnostics arrive (after the walkthrough is read).
  */
 import * as vscode from 'vscode';
 
