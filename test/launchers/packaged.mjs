@@ -244,6 +244,11 @@ function checks(session, state) {
         // Not run in this session: still open (the planner command completes it, not a page visit).
         await step('planRun', false).first().waitFor({ timeout: STEP_TIMEOUT_MS });
         await screenshot(page, 'packaged-walkthrough-progress');
+        // Closed, so a reload does not restore it on top (it takes the focus as it opens).
+        const walkthroughTab = page.locator('.tabs-container .tab', { hasText: /^(Walkthrough|Welcome)/ }).first();
+        await walkthroughTab.hover();
+        await walkthroughTab.locator('.codicon-close').click();
+        await container.first().waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
       },
     ],
     [
@@ -277,7 +282,11 @@ function checks(session, state) {
         // state (code-server stores global state on the browser side).
         await page.reload({ waitUntil: 'domcontentloaded' });
         await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
-        await quickOpen(page, 'gpt3-xl.yaml');
+        // The config's editor comes back with the window; bring it to the front.
+        const tab = page.locator('.tabs-container .tab', { hasText: CONFIG }).first();
+        await tab.waitFor({ timeout: 60000 });
+        await tab.click();
+        await activeTab(page, CONFIG).waitFor({ timeout: STEP_TIMEOUT_MS });
         // Activated and answered (any verdict): the offer comes before the first result, so it
         // would be on screen by now.
         await page.locator('.statusbar-item', { hasText: /WaferScope: (fits|does not fit)/ }).first().waitFor({ timeout: 60000 });
