@@ -7,6 +7,7 @@
 //   package  builds waferscope.vsix (as `npm run package` does) and reads its size and file count
 //   tests    runs the unit and protocol tiers and counts their tests; counts the UI scenarios and
 //            the packaged tier's checks (the tiers that need code-server are counted, not run)
+//   panel    runs the integration tier in code-server and reads the panel's latency it logs
 //   bench    runs `npm run bench` (a few minutes; the heatmap bench needs Chromium)
 // `--check` only verifies that every figure has exactly one marker and every marker a figure (the
 // unit test runs it); `--stdout` prints the updated README instead of writing it.
@@ -69,6 +70,21 @@ const GROUPS = {
     };
   },
 
+  async panel() {
+    // The integration suite logs this line from VS Code's extension host (browser console, verbose).
+    const run = spawnSync(process.execPath, ['test/launchers/code-server.mjs'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+      env: { ...process.env, WAFERSCOPE_VERBOSE: '1' },
+    });
+    const output = `${run.stdout}${run.stderr}`;
+    if (run.status !== 0) throw new Error(`the integration tier failed (exit ${run.status}):\n${output.slice(-2000)}`);
+    const match = /panel rendered (\d+) ms after the result reached the extension/.exec(output);
+    if (!match) throw new Error('the integration suite logged no panel latency');
+    return { 'panel-latency-ms': integer(Number(match[1])) };
+  },
+
   async bench() {
     // Timings depend on what else the machine runs; the README says under which load they were taken.
     const loadBefore = loadavg()[0];
@@ -97,6 +113,7 @@ const GROUPS = {
 export const FIGURES = {
   package: ['package-size'],
   tests: ['unit-tests', 'protocol-tests', 'ui-scenarios', 'packaged-checks'],
+  panel: ['panel-latency-ms'],
   bench: [
     'bench-machine',
     'bench-simulate-ms',
