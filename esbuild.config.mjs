@@ -3,14 +3,19 @@
 //   dist/server.js     language server (node), and dist/analysis-worker.js for large documents
 //   dist/cli.js        `waferscope` command (node, executable)
 //   dist/webview.js    the panel's UI (browser)
+//   dist/diagnostics.md  the diagnostic-code reference (README's section), opened by code links
 //   dist/test/*.js     test suites that run inside VS Code's extension host / the unit runner
-// `--watch` rebuilds on change.
+// `--watch` rebuilds on change. `--production` minifies and skips the tests; `--outdir <dir>`
+// (production only) writes the shipped bundles elsewhere, so packaging leaves dist/ alone.
 import * as esbuild from 'esbuild';
-import { chmodSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { diagnosticsReference } from './scripts/diagnostics-reference.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+const outdirFlag = process.argv.indexOf('--outdir');
+const outdir = outdirFlag > 0 && production ? process.argv[outdirFlag + 1] : 'dist';
 
 const node = {
   bundle: true,
@@ -37,16 +42,16 @@ function testFiles(dir) {
 }
 
 const builds = [
-  { ...node, entryPoints: { extension: 'extension/main.ts' }, outdir: 'dist', external: ['vscode'] },
+  { ...node, entryPoints: { extension: 'extension/main.ts' }, outdir, external: ['vscode'] },
   {
     ...node,
     entryPoints: { server: 'language-server/server/main.ts', 'analysis-worker': 'language-server/server/workerMain.ts' },
-    outdir: 'dist',
+    outdir,
   },
   {
     ...node,
     entryPoints: { cli: 'language-server/cli/main.ts' },
-    outdir: 'dist',
+    outdir,
     banner: { js: '#!/usr/bin/env node' },
   },
   {
@@ -55,7 +60,7 @@ const builds = [
     target: 'es2022',
     format: 'iife',
     entryPoints: { webview: 'webview/main.ts' },
-    outdir: 'dist',
+    outdir,
     sourcemap: false,
     minify: true,
     logLevel: 'warning',
@@ -90,5 +95,11 @@ if (watch) {
   console.log('esbuild: watching for changes');
 } else {
   await Promise.all(builds.map((options) => esbuild.build(options)));
-  chmodSync('dist/cli.js', 0o755);
+  chmodSync(join(outdir, 'cli.js'), 0o755);
 }
+
+// Diagnostic code links open this file (see language-server/server/convert.ts). It is cut from the
+// README at every build, so the shipped reference is the README's and cannot drift from it.
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+mkdirSync(outdir, { recursive: true });
+writeFileSync(join(outdir, 'diagnostics.md'), diagnosticsReference(readFileSync('README.md', 'utf8'), version));

@@ -15,6 +15,7 @@ import {
   TransportKind,
 } from 'vscode-languageclient/node';
 import { SECTION } from './config';
+import { linkCodesToPreview, noteDiagnostics } from './reference';
 
 /** Restarts allowed in `RESTART_WINDOW_MS` before we give up (a server crashing in a loop helps no one). */
 const MAX_RESTARTS = 5;
@@ -39,6 +40,12 @@ export function createClient(context: vscode.ExtensionContext, output: vscode.Lo
     documentSelector: DOCUMENT_SELECTOR,
     outputChannel: output,
     traceOutputChannel: output,
+    middleware: {
+      handleDiagnostics(uri, diagnostics, next) {
+        noteDiagnostics(diagnostics);
+        next(uri, linkCodesToPreview(diagnostics));
+      },
+    },
     synchronize: {
       // Pushes didChangeConfiguration so settings take effect live; the server then pulls them.
       configurationSection: SECTION,

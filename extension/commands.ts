@@ -57,6 +57,7 @@ interface ClusterPick extends vscode.QuickPickItem {
 /** Quick pick of the workspace's cluster files and the built-in presets; the choice is stored per workspace. */
 async function selectCluster(ctx: Ctx): Promise<void> {
   const files = await vscode.workspace.findFiles('**/*.cluster.{yaml,yml}', '**/node_modules/**', 200);
+  files.push(...(await clusterFilesBesideActiveConfig(ctx)));
   const current = ctx.config.cluster;
   const items: ClusterPick[] = [
     {
@@ -69,7 +70,7 @@ async function selectCluster(ctx: Ctx): Promise<void> {
       .map((file) => ({
         label: `$(file) ${vscode.workspace.asRelativePath(file)}`,
         description: 'cluster file',
-        value: vscode.workspace.asRelativePath(file, false),
+        value: vscode.workspace.getWorkspaceFolder(file) ? vscode.workspace.asRelativePath(file, false) : file.fsPath,
       })),
   ];
   for (const item of items) if (item.value === current) item.picked = true;
@@ -79,4 +80,30 @@ async function selectCluster(ctx: Ctx): Promise<void> {
   });
   if (!pick) return;
   await ctx.config.setCluster(pick.value);
+  if (!vscode.workspace.isTrusted && vscode.workspace.workspaceFolders?.length) {
+    // waferscope.cluster is a restricted setting (package.json capabilities): VS Code stores the
+    // choice but ignores the workspace's value until the folder is trusted.
+    void vscode.window.showWarningMessage(
+      'WaferScope: Restricted Mode ignores the workspace\'s cluster setting. Trust the folder to use it, or name the cluster on a config\'s first line: # waferscope: cluster=<path>.',
+    );
+  }
+}
+
+/**
+ * Cluster files in the active config's folder when that folder is outside the workspace (the 1T
+ * example opened from the walkthrough lives in the extension's storage): offered with absolute paths.
+ */
+async function clusterFilesBesideActiveConfig(ctx: Ctx): Promise<vscode.Uri[]> {
+  const uri = ctx.currentUri();
+  if (!uri) return [];
+  const config = vscode.Uri.parse(uri);
+  if (config.scheme !== 'file' || vscode.workspace.getWorkspaceFolder(config)) return [];
+  const folder = vscode.Uri.joinPath(config, '..');
+  const entries = await vscode.workspace.fs.readDirectory(folder).then(
+    (found) => found,
+    () => [] as [string, vscode.FileType][],
+  );
+  return entries
+    .filter(([name, type]) => type === vscode.FileType.File && /\.cluster\.ya?ml$/.test(name))
+    .map(([name]) => vscode.Uri.joinPath(folder, name));
 }

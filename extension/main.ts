@@ -5,6 +5,8 @@ import { registerCommands } from './commands';
 import { Ctx, type WaferScopeApi } from './ctx';
 import { WaferScopePanel } from './panel';
 import { OVERVIEW_VIEW_ID, OverviewProvider } from './overview';
+import { registerReferenceCommand } from './reference';
+import { offerWalkthroughOnce, registerWelcome } from './welcome';
 
 let ctx: Ctx | undefined;
 
@@ -18,6 +20,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<WaferS
     vscode.commands.registerCommand('waferscope.refreshOverview', () => overview.refresh()),
     current,
     ...registerCommands(current),
+    registerReferenceCommand(context),
+    ...registerWelcome(context),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
         WaferScopePanel.revive(panel, context, current, (state ?? undefined) as PanelState | undefined);
@@ -26,6 +30,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<WaferS
   );
   await current.start();
   overview.schedule();
+  void offerWalkthroughOnce(context);
   return current.api;
 }
 

@@ -5,10 +5,11 @@
 //
 //   node test/run-all.mjs [--only unit,protocol] [--skip ui]
 //
-// Tier names: build, typecheck, lint, unit, protocol, integration, ui. When the build fails the
+// Tier names: build, typecheck, lint, unit, protocol, integration, ui, packaged. When the build fails the
 // test tiers do not run (they would test a stale dist/) and count as failed.
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { parseSummary, repoRoot, summaryLine } from './launchers/lib/common.mjs';
 
 const node = process.execPath;
@@ -29,6 +30,8 @@ const TIERS = [
     needsBuild: true,
   },
   { name: 'ui', label: 'UI end-to-end (code-server)', args: ['test/launchers/ui-e2e.mjs'], counts: true, needsBuild: true },
+  // Builds its own production package; runs the installed .vsix, not dist/.
+  { name: 'packaged', label: 'packaged .vsix, installed (code-server)', args: ['test/launchers/packaged.mjs'], counts: true },
 ];
 const NOT_RUN_HERE = [
   {
@@ -52,6 +55,53 @@ function listOption(flag) {
 }
 const only = listOption('--only');
 const skip = listOption('--skip') ?? new Set();
+const selected = (tier) => (only ? only.has(tier.name) : !skip.has(tier.name));
+
+/** Tiers that run in code-server and Chromium; they share the system prerequisites. */
+const VSCODE_TIERS = new Set(['integration', 'ui', 'packaged']);
+const MIN_NODE = [20, 19];
+
+/**
+ * What a fresh machine lacks, found before the first tier so the answer comes in seconds, one line
+ * per missing piece with the command that fixes it. Returns why the VS Code tiers cannot run
+ * (undefined when they can); exits at once when nothing could run.
+ */
+async function preflight() {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major < MIN_NODE[0] || (major === MIN_NODE[0] && minor < MIN_NODE[1])) {
+    console.error(`Node ${MIN_NODE.join('.')} or newer is needed (this is ${process.version}); install a newer Node, then run npm ci.`);
+    process.exit(1);
+  }
+  if (!existsSync(bin('esbuild')) || !existsSync(bin('playwright-core'))) {
+    console.error('The dependencies are not installed: run `npm ci` first.');
+    process.exit(1);
+  }
+  if (![...VSCODE_TIERS].some((name) => selected({ name }))) return undefined;
+  const { checkPrerequisites, codeServerDir, CODE_SERVER_VERSION } = await import('./launchers/lib/codeServer.mjs');
+  try {
+    checkPrerequisites();
+  } catch (error) {
+    console.error(`${error.message}\nThe integration, UI and packaged tiers will not run until then.`);
+    return 'missing system packages (see the top of the output)';
+  }
+  if (!existsSync(join(codeServerDir, '.installed'))) {
+    const compilers = ['python3', 'make', 'g++'].filter((tool) => !onPath(tool));
+    if (compilers.length > 0) {
+      console.error(
+        `code-server ${CODE_SERVER_VERSION} is not installed yet and building it needs ${compilers.join(', ')}: sudo apt-get install -y build-essential python3`,
+      );
+      return 'code-server cannot be built (see the top of the output)';
+    }
+    console.log(`code-server ${CODE_SERVER_VERSION} is not in ${codeServerDir} yet: the integration tier installs it first (once, a few minutes).`);
+  }
+  return undefined;
+}
+
+function onPath(command) {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, command)));
+}
+
+const vscodeTiersBlocked = await preflight();
 
 let interrupted = false;
 let current;
@@ -99,8 +149,7 @@ function header(text) {
 const rows = [];
 let buildFailed = false;
 for (const tier of TIERS) {
-  const selected = only ? only.has(tier.name) : !skip.has(tier.name);
-  if (!selected) {
+  if (!selected(tier)) {
     rows.push({ tier, status: 'skipped (option)', passed: 0, failed: 0 });
     continue;
   }
@@ -110,6 +159,10 @@ for (const tier of TIERS) {
   }
   if (tier.needsBuild && buildFailed) {
     rows.push({ tier, status: 'not run (build failed)', passed: 0, failed: 1 });
+    continue;
+  }
+  if (VSCODE_TIERS.has(tier.name) && vscodeTiersBlocked) {
+    rows.push({ tier, status: `not run: ${vscodeTiersBlocked}`, passed: 0, failed: 1 });
     continue;
   }
   header(tier.label);

@@ -22,10 +22,11 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 };
 
 /**
- * Diagnostic codes link into the README's reference section. The README ships inside the package
- * (dist/ is next to it), so the link works offline and matches the installed version.
+ * Diagnostic codes link to their entry in dist/diagnostics.md, which the build cuts from the README
+ * and which ships next to this bundle: a plain file URI any client can open, offline, matching the
+ * installed version. VS Code's client rewrites it to open the Markdown preview at the entry.
  */
-const README = URI.file(join(__dirname, '..', 'README.md')).toString();
+export const DIAGNOSTICS_REFERENCE = URI.file(join(__dirname, 'diagnostics.md')).toString();
 
 /** What we keep in `diagnostic.data`: the fixes, so code actions need no second analysis. */
 export interface DiagnosticData {
@@ -45,7 +46,7 @@ export function toLspDiagnostic(diagnostic: CoreDiagnostic, uri?: string): Diagn
     range: diagnostic.range,
     severity: SEVERITY[diagnostic.severity],
     code: diagnostic.code,
-    codeDescription: { href: `${README}#${diagnostic.code}` },
+    codeDescription: { href: `${DIAGNOSTICS_REFERENCE}#${diagnostic.code}` },
     source: 'waferscope',
     message: diagnostic.message,
     data,

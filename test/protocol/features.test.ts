@@ -19,6 +19,7 @@ import {
 } from 'vscode-languageserver-protocol';
 import type { HeatmapPayload, RunSimulationResult, TimelinePayload } from '../../protocol/index';
 import { LspTestClient, applyEdits, fileUri } from './lspClient';
+import { URI } from 'vscode-uri';
 
 const MODEL_PATH = 'examples/1t/gpt-1t.yaml';
 const MODEL_TEXT = readFileSync(MODEL_PATH, 'utf8');
@@ -72,7 +73,11 @@ describe('language features over the protocol', function () {
     const related = (error.relatedInformation ?? []).map((r) => [r.location.uri, r.location.range.start.line]);
     assert.ok(related.some(([uri, line]) => uri === MODEL_URI && line === lineOf(text, 'hidden_size:')), `related: ${JSON.stringify(related)}`);
     assert.ok(related.some(([uri]) => uri === CLUSTER_URI), 'the cluster file\'s capacity is related');
-    assert.match(error.codeDescription?.href ?? '', /README\.md#memoryx-capacity$/);
+    // The link names the shipped reference page and the code's entry in it (both must exist).
+    const link = URI.parse(error.codeDescription?.href ?? '');
+    assert.equal(link.scheme, 'file');
+    assert.equal(link.fragment, 'memoryx-capacity');
+    assert.match(readFileSync(link.fsPath, 'utf8'), /^## memoryx-capacity$/m);
 
     const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri: MODEL_URI },

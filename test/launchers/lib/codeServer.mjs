@@ -88,9 +88,12 @@ export function ensureCodeServer() {
 /** The workbench URL that loads our extension (and optionally a test suite) into the remote host. */
 export function workbenchUrl({ port, folder, extensionDevelopmentPath = repoRoot, extensionTestsPath }) {
   const authority = `127.0.0.1:${port}`;
+  const url = `http://${authority}/?folder=${encodeURIComponent(folder)}`;
+  // null: no development extension, only what is installed in the session's extensions folder.
+  if (extensionDevelopmentPath === null) return url;
   const payload = [['extensionDevelopmentPath', `vscode-remote://${authority}${extensionDevelopmentPath}`]];
   if (extensionTestsPath) payload.push(['extensionTestsPath', `vscode-remote://${authority}${extensionTestsPath}`]);
-  return `http://${authority}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  return `${url}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
 /** Resolves with the first line of `stream` that matches `pattern` (its match), or rejects on `failure`. */
@@ -154,13 +157,15 @@ export class CodeServerSession {
    * Prerequisites, install, a fresh copy of test/workspace (plus examples/1t when it exists), then
    * code-server listening on a port the OS picks. Resolves once it serves HTTP.
    */
-  async start({ env = {}, startTimeoutMs = 60000 } = {}) {
+  async start({ env = {}, startTimeoutMs = 60000, settings = {}, installExtension, workspaceTrust = false } = {}) {
     checkPrerequisites();
     ensureCodeServer();
     copyTestWorkspace(this.workspace);
     mkdirSync(join(this.userDataDir, 'User'), { recursive: true });
-    writeFileSync(join(this.userDataDir, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+    const userSettings = { ...USER_SETTINGS, ...settings };
+    writeFileSync(join(this.userDataDir, 'User', 'settings.json'), JSON.stringify(userSettings, null, 2));
     mkdirSync(this.extensionsDir, { recursive: true });
+    if (installExtension) this.installExtension(installExtension);
     // Its own config file, so code-server does not write one into the user's home.
     const config = join(this.runDir, 'code-server.yaml');
     writeFileSync(config, 'bind-addr: 127.0.0.1:0\nauth: none\ncert: false\n');
@@ -172,7 +177,7 @@ export class CodeServerSession {
       '--bind-addr', '127.0.0.1:0',
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--user-data-dir', this.userDataDir,
       '--extensions-dir', this.extensionsDir,
       this.workspace,
@@ -211,6 +216,23 @@ export class CodeServerSession {
       limit.cancel();
     }
     return this;
+  }
+
+  /**
+   * `code-server --install-extension <vsix>` into this session's (fresh) extensions and user-data
+   * folders, as a person installs a downloaded package. Throws with code-server's output on failure.
+   */
+  installExtension(vsix) {
+    const installed = spawnSync(
+      process.execPath,
+      [codeServerEntry, '--extensions-dir', this.extensionsDir, '--user-data-dir', this.userDataDir, '--install-extension', vsix],
+      { cwd: this.runDir, encoding: 'utf8', env: { ...process.env, ...this.privateDirs() }, timeout: 120000 },
+    );
+    const output = `${installed.stdout ?? ''}${installed.stderr ?? ''}`;
+    if (installed.status !== 0 || !/successfully installed/i.test(output)) {
+      throw new Error(`code-server --install-extension ${vsix} failed (exit ${installed.status}):\n${output.trim()}`);
+    }
+    return output;
   }
 
   /** The server prints "listening" before its routes are ready; the health endpoint says when. */

@@ -55,7 +55,7 @@ describe('unknown model types: no number by default, a marked approximation on r
 
   it('the waferscope.readAs setting offers exactly the supported types', () => {
     const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
-    const setting = manifest.contributes.configuration.properties['waferscope.readAs'];
+    const setting = manifest.contributes.configuration.find((group: { properties: Record<string, unknown> }) => 'waferscope.readAs' in group.properties).properties['waferscope.readAs'];
     assert.equal(setting.scope, 'resource');
     assert.deepEqual([...setting.additionalProperties.enum].sort(), [...SUPPORTED_MODEL_TYPES].sort());
   });
