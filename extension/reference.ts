@@ -34,9 +34,13 @@ export function linkCodesToPreview(diagnostics: readonly vscode.Diagnostic[]): v
 
 let sawDiagnostics = false;
 
-/** Sets the walkthrough's context key the first time WaferScope diagnostics reach the editor. */
+/**
+ * Sets the walkthrough's context key the first time a WaferScope error reaches the editor: the
+ * step asks for a fit error (micro-batch 64), and a warning the example may carry on opening
+ * would set the key before the walkthrough has read it (VS Code then never ticks the step).
+ */
 export function noteDiagnostics(diagnostics: readonly vscode.Diagnostic[]): void {
-  if (sawDiagnostics || !diagnostics.some((d) => d.source === 'waferscope')) return;
+  if (sawDiagnostics || !diagnostics.some((d) => d.source === 'waferscope' && d.severity === vscode.DiagnosticSeverity.Error)) return;
   sawDiagnostics = true;
   void vscode.commands.executeCommand('setContext', SAW_DIAGNOSTICS_CONTEXT, true);
 }

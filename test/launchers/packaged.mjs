@@ -180,7 +180,10 @@ function checks(session, state) {
         );
         const source = await preview.evaluate(() => document.body.innerText);
         assert.match(source, /WaferScope diagnostic codes/);
-        assert.match(source, /largest per-layer working set exceeds the wafer's SRAM/);
+        // The entry the link names, as the README (the reference's source) words it.
+        const entry = /^#### wafer-sram\n(.+)$/m.exec(readFileSync(join(repoRoot, 'README.md'), 'utf8'))?.[1] ?? '';
+        const firstWords = entry.replace(/[`*]/g, '').split(';')[0].slice(0, 60);
+        assert.ok(firstWords.length > 20 && source.includes(firstWords), `the wafer-sram entry ("${firstWords}") in the preview`);
         await screenshot(page, 'packaged-reference');
         // Back to the config (keys typed into a focused webview would not reach the workbench).
         await page.locator('.tabs-container .tab', { hasText: CONFIG }).first().click();
