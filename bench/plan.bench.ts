@@ -27,6 +27,7 @@ import { buildModelStructure } from '../language-server/core/model/structure';
 import { planRun } from '../language-server/core/plan/plan';
 import { simulate, type SimulationInput } from '../language-server/core/sim/simulate';
 import { resolveCluster } from '../language-server/core/config/cluster';
+import { median, round, time } from './timing';
 
 const EVALUATIONS_TARGET_PER_SECOND = 20_000;
 const PLAN_TARGET_MS = 200;
@@ -35,24 +36,6 @@ const root = process.cwd();
 const modelFile = resolve(root, 'examples/1t/gpt-1t.yaml');
 const modelText = readFileSync(modelFile, 'utf8');
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function time(runs: number, warmup: number, body: (i: number) => void): number[] {
-  for (let i = 0; i < warmup; i++) body(i);
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    body(i);
-    times.push(performance.now() - start);
-  }
-  return times;
-}
-
-const round = (value: number, digits = 3) => Number(value.toFixed(digits));
 
 const document = readConfig(modelFile, modelText);
 if (!document.model || !document.training) {

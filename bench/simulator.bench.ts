@@ -21,6 +21,7 @@ import { parse } from 'yaml';
 import { readConfig } from '../language-server/core/config/read';
 import { buildModelStructure } from '../language-server/core/model/structure';
 import { heatmapArrays, heatmapForLayer, simulate, sweep, type SimulationInput } from '../language-server/core/sim/simulate';
+import { median, round, time } from './timing';
 
 const SIMULATE_TARGET_MS = 20;
 const SWEEP_TARGET_PER_SECOND = 10_000;
@@ -31,24 +32,6 @@ const modelFile = resolve(root, 'examples/1t/gpt-1t.yaml');
 const clusterFile = resolve(root, 'examples/1t/sandia-16x.cluster.yaml');
 const modelText = readFileSync(modelFile, 'utf8');
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function time(runs: number, warmup: number, body: (i: number) => void): number[] {
-  for (let i = 0; i < warmup; i++) body(i);
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    body(i);
-    times.push(performance.now() - start);
-  }
-  return times;
-}
-
-const round = (value: number, digits = 3) => Number(value.toFixed(digits));
 
 const document = readConfig(modelFile, modelText);
 const clusterDocument = readConfig(clusterFile, readFileSync(clusterFile, 'utf8'));
