@@ -91,8 +91,8 @@ const GROUPS = {
     const output = node(['bench/run.mjs'], 'npm run bench');
     const load = Math.max(loadBefore, loadavg()[0]);
     const { benches } = JSON.parse(output.trim().split('\n').at(-1));
-    const { simulator, lsp, heatmap } = benches;
-    for (const [name, bench] of Object.entries({ simulator, lsp, heatmap })) {
+    const { simulator, lsp, heatmap, plan } = benches;
+    for (const [name, bench] of Object.entries({ simulator, lsp, heatmap, plan })) {
       if (!bench || bench.error) throw new Error(`bench ${name} did not run: ${bench?.error ?? 'missing'}`);
     }
     return {
@@ -105,6 +105,12 @@ const GROUPS = {
       'bench-lsp-ratio': fixed(lsp.latency.p50RatioToYamlParse, 1),
       'bench-paint-ms': integer(heatmap.firstPaint.medianMs),
       'bench-pan-fps': fixed(heatmap.panZoom.fps, 1),
+      'bench-plan-evaluations-per-second': integer(Math.round(plan.evaluations.perSecond / 1000) * 1000),
+      'bench-plan-evaluations-ratio': integer(plan.evaluations.ratioToBaseline),
+      'bench-plan-points': integer(plan.evaluations.perPlan),
+      'bench-plan-ms': fixed(plan.plan.medianMs, 1),
+      'bench-plan-analysed-ms': fixed(plan.plan.withReadAndAnalyseMedianMs, 1),
+      'bench-plan-by-simulate-s': fixed(plan.plan.planByFullSimulateEstimateMs / 1000, 1),
     };
   },
 };
@@ -124,6 +130,12 @@ export const FIGURES = {
     'bench-lsp-ratio',
     'bench-paint-ms',
     'bench-pan-fps',
+    'bench-plan-evaluations-per-second',
+    'bench-plan-evaluations-ratio',
+    'bench-plan-points',
+    'bench-plan-ms',
+    'bench-plan-analysed-ms',
+    'bench-plan-by-simulate-s',
   ],
 };
 
