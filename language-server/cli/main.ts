@@ -6,10 +6,11 @@
  *
  * Exit codes: 0 no error diagnostics, 1 error diagnostics, 2 unreadable input or bad usage.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyze, type Analysis } from '../core/analyze';
+import { readRegularFile, WorkspaceFiles } from '../core/fileAccess';
+import { MAX_CONFIG_BYTES } from '../core/config/read';
 import { formatReport, formatScaling } from '../core/format/reportText';
 import { sweep } from '../core/sim/simulate';
 
@@ -20,7 +21,8 @@ const USAGE = `Usage:
 <file> is a Cerebras Model Zoo YAML (trainer or legacy layout), a Hugging Face config.json
 or a *.cluster.yaml. --cluster acts like the waferscope.cluster setting: a config's first-line
 "# waferscope: cluster=<path>" comment still wins. Without either, the embedded default cluster
-is used (one CS-3 with a 55 TB MemoryX).
+is used (one CS-3 with a 55 TB MemoryX). A cluster file named by a config must lie under the
+current directory; --cluster may name any file.
 
 Exit codes: 0 no errors, 1 error diagnostics, 2 unreadable input or bad usage.`;
 
@@ -36,15 +38,13 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
+/** The file named on the command line: a regular file of at most MAX_CONFIG_BYTES, never a FIFO or a device. */
 function readInput(path: string): string {
-  let size: number;
-  try {
-    size = statSync(path).size;
-  } catch {
-    throw new UsageError(`cannot read ${path}: no such file`);
-  }
-  if (size > 64 * 1024 * 1024) throw new UsageError(`${path} is ${size} bytes; configs are small text files`);
-  return readFileSync(path, 'utf8');
+  const result = readRegularFile(path, MAX_CONFIG_BYTES);
+  if ('text' in result) return result.text;
+  if (result.refused === 'missing') throw new UsageError(`cannot read ${path}: no such file`);
+  if (result.refused === 'not-a-regular-file') throw new UsageError(`${path} is not a regular file; configs are small text files`);
+  throw new UsageError(`${path} is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MB; configs are small text files`);
 }
 
 function parseSystems(text: string | undefined): number[] | undefined {
@@ -86,15 +86,14 @@ function run(argv: string[]): number {
   const text = readInput(path);
   const systems = parseSystems(values.systems);
   if (command === 'report' && systems && systems.length !== 1) throw new UsageError('report takes one --systems N');
+  const clusterPath = values.cluster ? resolve(values.cluster) : undefined;
+  // The workspace of a CI job is the directory it runs in; a config from a pull request cannot make
+  // the CLI read (and print) a file outside it. --cluster, typed by whoever runs the CLI, may.
+  const files = new WorkspaceFiles({ roots: [process.cwd()], explicit: clusterPath ? [clusterPath] : [] });
   const analysis = analyze(path, text, {
-    readFile: (p) => {
-      try {
-        return readFileSync(p, 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
-    settingClusterPath: values.cluster ? resolve(values.cluster) : undefined,
+    readFile: (p) => files.read(p),
+    isWorkspaceFile: (p) => files.isInside(p),
+    settingClusterPath: clusterPath,
     systems: command === 'report' ? systems?.[0] : undefined,
   });
 

@@ -24,6 +24,8 @@ export interface AnalyzeOptions {
   systems?: number;
   /** Headroom under which a warning is given, as a fraction (0.10 = 10 %). */
   headroomWarning?: number;
+  /** Whether a file lies inside the workspace (messages about files outside quote none of their text). */
+  isWorkspaceFile?: (absolutePath: string) => boolean;
 }
 
 export interface Analysis {
@@ -61,6 +63,7 @@ export function analyze(file: string, text: string, options: AnalyzeOptions): An
     settingPath: options.settingClusterPath,
     readFile: options.readFile,
     systemsOverride: options.systems,
+    isWorkspaceFile: options.isWorkspaceFile,
   });
   diagnostics.push(...resolved.diagnostics);
   const cluster = resolved.cluster;

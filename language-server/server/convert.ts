@@ -42,13 +42,19 @@ export function toLspDiagnostic(diagnostic: CoreDiagnostic): Diagnostic {
   };
 }
 
-/** Quick fixes straight from `diagnostic.data` (the yaml-language-server way). */
-export function quickFixes(uri: string, diagnostics: Diagnostic[]): CodeAction[] {
+/**
+ * Quick fixes straight from `diagnostic.data` (the yaml-language-server way). The data comes back
+ * from the client, so it is checked again: a fix whose edit targets another file outside the
+ * workspace (`mayEdit` false) or whose shape is wrong is not offered.
+ */
+export function quickFixes(uri: string, diagnostics: Diagnostic[], mayEdit: (path: string) => boolean = () => true): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
-    if (diagnostic.source !== 'waferscope') continue;
+    if (diagnostic?.source !== 'waferscope') continue;
     const data = diagnostic.data as Partial<DiagnosticData> | undefined;
-    for (const [index, fix] of (data?.fixes ?? []).entries()) {
+    const fixes = Array.isArray(data?.fixes) ? data.fixes : [];
+    for (const [index, fix] of fixes.entries()) {
+      if (!isFix(fix) || fix.edits.some((edit) => edit.file !== undefined && !mayEdit(edit.file))) continue;
       const changes: Record<string, TextEdit[]> = {};
       for (const edit of fix.edits) {
         const target = edit.file ? URI.file(edit.file).toString() : uri;
@@ -65,4 +71,19 @@ export function quickFixes(uri: string, diagnostics: Diagnostic[]): CodeAction[]
     }
   }
   return actions;
+}
+
+function isFix(value: unknown): value is FixData {
+  if (value === null || typeof value !== 'object') return false;
+  const fix = value as Partial<FixData>;
+  return (
+    typeof fix.title === 'string' &&
+    Array.isArray(fix.edits) &&
+    fix.edits.every((edit) => edit && typeof edit.newText === 'string' && (edit.file === undefined || typeof edit.file === 'string') && isRange(edit.range))
+  );
+}
+
+function isRange(range: unknown): boolean {
+  const r = range as { start?: { line?: unknown; character?: unknown }; end?: { line?: unknown; character?: unknown } } | null;
+  return !!r && [r.start, r.end].every((p) => !!p && Number.isInteger(p.line) && Number.isInteger(p.character));
 }

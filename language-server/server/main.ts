@@ -8,9 +8,11 @@ import {
   CodeActionKind,
   createConnection,
   DidChangeConfigurationNotification,
+  ErrorCodes,
   type InitializeParams,
   type InitializeResult,
   ProposedFeatures,
+  ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
@@ -29,6 +31,7 @@ import {
   type TimelineParams,
   type TimelinePayload,
 } from '../../protocol';
+import { isPosition, parseHeatmapParams, parseRunSimulationParams, parseTimelineParams, ProtocolError } from '../../protocol/validate';
 import type { Analysis } from '../core/analyze';
 import { formatReport } from '../core/format/reportText';
 import { clusterFileDiagnostics } from '../services/clusterFile';
@@ -36,7 +39,7 @@ import { codeLenses } from '../services/codeLens';
 import { completions } from '../services/completion';
 import { hover } from '../services/hover';
 import { inlayHints } from '../services/inlayHints';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { AnalysisWorker } from './analysisWorker';
 import { quickFixes, toLspDiagnostic } from './convert';
 import { heatmapFor, timelineFor } from './panelData';
@@ -54,11 +57,12 @@ function log(message: string): void {
   connection.console.log(message);
 }
 
-/** Runs a feature; an exception becomes a logged error and `fallback`. */
+/** Runs a feature; an exception becomes a logged error and `fallback`; bad params a typed InvalidParams error. */
 function guard<T>(feature: string, fallback: T, work: () => T): T {
   try {
     return work();
   } catch (error) {
+    if (error instanceof ProtocolError) throw new ResponseError(ErrorCodes.InvalidParams, error.message);
     connection.console.error(`${feature} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return fallback;
   }
@@ -69,8 +73,8 @@ process.on('uncaughtException', (error) => {
 });
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
-  const options = (params.initializationOptions ?? {}) as { debounceMs?: number };
-  const debounce = typeof options.debounceMs === 'number' ? options.debounceMs : DEFAULT_DEBOUNCE_MS;
+  const options = (params.initializationOptions ?? {}) as { debounceMs?: unknown; workspaceTrusted?: unknown };
+  const debounce = typeof options.debounceMs === 'number' && Number.isFinite(options.debounceMs) ? Math.max(0, options.debounceMs) : DEFAULT_DEBOUNCE_MS;
   canPullConfiguration = !!params.capabilities.workspace?.configuration;
   workspace = new ConfigWorkspace(
     (uri) => documents.get(uri),
@@ -80,10 +84,12 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     new AnalysisWorker(join(__dirname, 'analysis-worker.js')),
     (message) => connection.console.error(message),
   );
-  const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
-  if (folder) workspace.workspaceRoot = URI.parse(folder).fsPath;
+  workspace.workspaceFolders = folderPaths(params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []));
+  // Only the client knows whether the user trusts the workspace; without word, it is not trusted.
+  workspace.trusted = options.workspaceTrusted === true;
   return {
     capabilities: {
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       textDocumentSync: TextDocumentSyncKind.Incremental,
       hoverProvider: true,
       completionProvider: { triggerCharacters: [':', ' '], resolveProvider: false },
@@ -95,7 +101,20 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   };
 });
 
+/** The file-system folders of the workspace (references to cluster files must stay inside them). */
+function folderPaths(uris: string[]): string[] {
+  return uris
+    .map((uri) => (typeof uri === 'string' ? URI.parse(uri) : undefined))
+    .filter((uri) => uri?.scheme === 'file')
+    .map((uri) => uri!.fsPath);
+}
+
 connection.onInitialized(() => {
+  connection.workspace.onDidChangeWorkspaceFolders((event) => {
+    const removed = new Set(folderPaths(event.removed.map((f) => f.uri)));
+    workspace.workspaceFolders = [...workspace.workspaceFolders.filter((f) => !removed.has(f)), ...folderPaths(event.added.map((f) => f.uri))];
+    workspace.settingsChanged(workspace.settings);
+  });
   if (canPullConfiguration) {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: 'waferscope' });
   }
@@ -117,11 +136,13 @@ async function refreshSettings(): Promise<void> {
   workspace.settingsChanged(settings);
 }
 
-function readSettings(raw: { cluster?: unknown; diagnostics?: { headroomWarning?: unknown } } | null): Settings {
-  const cluster = typeof raw?.cluster === 'string' ? workspace.resolveSettingPath(raw.cluster.trim()) : '';
+function readSettings(raw: { cluster?: unknown; diagnostics?: { headroomWarning?: unknown } } | null | undefined): Settings {
+  if (raw === null || typeof raw !== 'object') raw = null;
+  const written = typeof raw?.cluster === 'string' ? raw.cluster.trim() : '';
+  const cluster = workspace.resolveSettingPath(written);
   const percent = raw?.diagnostics?.headroomWarning;
   const headroom = typeof percent === 'number' && Number.isFinite(percent) ? Math.min(Math.max(percent, 0), 90) / 100 : 0.1;
-  return { cluster, headroomWarning: headroom };
+  return { cluster, clusterAbsolute: written !== '' && isAbsolute(written), headroomWarning: headroom };
 }
 
 connection.onDidChangeConfiguration((change) => {
@@ -175,6 +196,7 @@ function publish(uri: string, analysis: Analysis, version: number): void {
 
 connection.onHover((params) =>
   guard('hover', null, () => {
+    if (!isPosition(params?.position)) throw new ProtocolError('textDocument/hover', 'position', 'must have whole, non-negative line and character');
     const document = documents.get(params.textDocument.uri);
     const analysis = workspace.analysisOf(params.textDocument.uri);
     if (!document || !analysis) return null;
@@ -185,6 +207,7 @@ connection.onHover((params) =>
 
 connection.onCompletion((params) =>
   guard('completion', null, () => {
+    if (!isPosition(params?.position)) throw new ProtocolError('textDocument/completion', 'position', 'must have whole, non-negative line and character');
     const document = documents.get(params.textDocument.uri);
     const analysis = workspace.analysisOf(params.textDocument.uri);
     if (!document || !analysis) return null;
@@ -193,7 +216,11 @@ connection.onCompletion((params) =>
 );
 
 connection.onCodeAction((params) =>
-  guard('code actions', [], () => quickFixes(params.textDocument.uri, params.context.diagnostics)),
+  guard('code actions', [], () =>
+    quickFixes(params.textDocument.uri, Array.isArray(params?.context?.diagnostics) ? params.context.diagnostics : [], (path) =>
+      workspace.isWorkspaceFile(path, filePath(params.textDocument.uri)),
+    ),
+  ),
 );
 
 connection.onCodeLens((params) =>
@@ -211,8 +238,9 @@ connection.languages.inlayHint.on((params) =>
   }),
 );
 
-connection.onRequest(RunSimulationMethod, (params: RunSimulationParams): RunSimulationResult =>
+connection.onRequest(RunSimulationMethod, (raw: unknown): RunSimulationResult =>
   guard<RunSimulationResult>('run simulation', { text: 'WaferScope: the simulation failed; see the language server log.', report: null, status: 'invalid' }, () => {
+    const params: RunSimulationParams = parseRunSimulationParams(RunSimulationMethod, raw);
     const analysis = workspace.analysisOf(params.uri);
     if (!analysis) return { text: `WaferScope: ${params.uri} is not open.`, report: null, status: 'not-a-config' };
     if (analysis.status === 'not-a-config') {
@@ -222,16 +250,18 @@ connection.onRequest(RunSimulationMethod, (params: RunSimulationParams): RunSimu
   }),
 );
 
-connection.onRequest(HeatmapMethod, (params: HeatmapParams, token: CancellationToken): HeatmapPayload | null =>
+connection.onRequest(HeatmapMethod, (raw: unknown, token: CancellationToken): HeatmapPayload | null =>
   guard('heatmap', null, () => {
+    const params: HeatmapParams = parseHeatmapParams(HeatmapMethod, raw);
     const analysis = workspace.analysisOf(params.uri);
     if (!analysis || token.isCancellationRequested) return null;
     return heatmapFor(params.uri, analysis, params.layer);
   }),
 );
 
-connection.onRequest(TimelineMethod, (params: TimelineParams, token: CancellationToken): TimelinePayload | null =>
+connection.onRequest(TimelineMethod, (raw: unknown, token: CancellationToken): TimelinePayload | null =>
   guard('timeline', null, () => {
+    const params: TimelineParams = parseTimelineParams(TimelineMethod, raw);
     const analysis = workspace.analysisOf(params.uri);
     if (!analysis || token.isCancellationRequested) return null;
     return timelineFor(params.uri, analysis, params.systems);

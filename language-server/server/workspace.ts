@@ -4,24 +4,23 @@
  * the settings, and the debounce that keeps typing cheap. No LSP types here beyond the document
  * store; the handlers in main.ts translate.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { URI } from 'vscode-uri';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, type Analysis } from '../core/analyze';
+import { MAX_REFERENCED_FILE_BYTES, WorkspaceFiles, type FileAccessPolicy } from '../core/fileAccess';
 import type { AnalysisWorker } from './analysisWorker';
 
 export interface Settings {
   /** `waferscope.cluster`, resolved to an absolute path (empty: none). */
   cluster: string;
+  /** The setting was written as an absolute path (only such a setting may point outside the workspace). */
+  clusterAbsolute?: boolean;
   /** Fraction (the setting is in percent). */
   headroomWarning: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = { cluster: '', headroomWarning: 0.1 };
-
-/** Files larger than this are not read from disk for cross-file references (the reader rejects them anyway). */
-const MAX_REFERENCED_FILE_BYTES = 5 * 1024 * 1024;
 
 /**
  * Documents longer than this are analysed in the worker thread. Real configs are a few kB; parsing
@@ -41,7 +40,14 @@ export class ConfigWorkspace {
   /** Bumped when anything outside a document changes (settings, a cluster file): cached analyses are stale. */
   private generation = 0;
   settings: Settings = DEFAULT_SETTINGS;
-  workspaceRoot: string | undefined;
+  /** The workspace folders (absolute paths); references must stay inside them. */
+  workspaceFolders: string[] = [];
+  /** VS Code's workspace trust; untrusted, not even an absolute setting reads outside the folders. */
+  trusted = false;
+
+  get workspaceRoot(): string | undefined {
+    return this.workspaceFolders[0];
+  }
 
   constructor(
     private readonly openDocument: (uri: string) => TextDocument | undefined,
@@ -84,9 +90,11 @@ export class ConfigWorkspace {
         settingClusterPath: this.settings.cluster || undefined,
         headroomWarning: this.settings.headroomWarning,
         openFiles,
+        access: this.accessPolicy(filePath(uri)),
       })
       .then((analysis) => {
-        if (this.openDocument(uri)?.version !== version) return;
+        // Superseded in the queue (undefined), or the document changed while the worker ran.
+        if (!analysis || this.openDocument(uri)?.version !== version) return;
         this.entries.set(uri, { version, generation, analysis });
         this.onAnalysis(uri, analysis, version);
       })
@@ -163,8 +171,11 @@ export class ConfigWorkspace {
 
   private run(document: TextDocument): Analysis {
     const file = filePath(document.uri);
+    const files = new WorkspaceFiles(this.accessPolicy(file));
     const analysis = analyze(file, document.getText(), {
-      readFile: (path) => this.readFile(path),
+      // Open editors win over the disk, so an unsaved cluster edit already counts.
+      readFile: (path) => files.read(path, (p) => this.openDocument(URI.file(p).toString())?.getText()),
+      isWorkspaceFile: (path) => files.isInside(path),
       settingClusterPath: this.settings.cluster || undefined,
       headroomWarning: this.settings.headroomWarning,
     });
@@ -172,17 +183,19 @@ export class ConfigWorkspace {
     return analysis;
   }
 
-  /** Open editors win over the disk, so an unsaved cluster edit already counts. */
-  private readFile(path: string): string | undefined {
-    const uri = URI.file(path).toString();
-    const open = this.openDocument(uri);
-    if (open) return open.getText();
-    try {
-      if (statSync(path).size > MAX_REFERENCED_FILE_BYTES) return undefined;
-      return readFileSync(path, 'utf8');
-    } catch {
-      return undefined;
-    }
+  /**
+   * What an analysis of `file` may read: the workspace folders (without any, the config's own
+   * folder), and outside them only an absolute `waferscope.cluster` setting in a trusted workspace.
+   */
+  accessPolicy(file: string): FileAccessPolicy {
+    const roots = this.workspaceFolders.length ? this.workspaceFolders : [dirname(file)];
+    const explicit = this.trusted && this.settings.clusterAbsolute && this.settings.cluster ? [this.settings.cluster] : [];
+    return { roots, explicit };
+  }
+
+  /** Whether a path lies inside the workspace folders of `fromFile`'s analysis (quick fixes edit nothing else). */
+  isWorkspaceFile(path: string, fromFile: string): boolean {
+    return new WorkspaceFiles(this.accessPolicy(fromFile)).isInside(path);
   }
 
   /** The `waferscope.cluster` setting, relative to the workspace folder when not absolute. */

@@ -69,7 +69,8 @@ export function parseCapacity(value: ScalarValue): CapacityResult {
   return { bytes: Math.round(bytes) };
 }
 
-function defaultName(file: string): string {
+/** The cluster's name when the file gives none: the file name without its extensions. */
+export function defaultName(file: string): string {
   return basename(file).replace(/\.cluster\.(ya?ml|json)$/i, '').replace(/\.(ya?ml|json)$/i, '');
 }
 
