@@ -13,6 +13,7 @@ import type { ClusterSummary, ConstantUse, FitStatus, ModelSummary, Report } fro
 import { HF_TRAINING_ASSUMPTIONS } from './config/hf';
 import type { ClusterDescription, ConfigDocument, CoreDiagnostic, FixData, ModelStructure, Range } from './types';
 import { lensSummary } from './format/summary';
+import { boundDiagnostics } from './diagnosticLimits';
 import { closestConstantName, overridableConstantNames, presetName, resolveHardware } from './sim/hardware';
 
 export interface AnalyzeOptions {
@@ -131,10 +132,9 @@ function hasErrors(diagnostics: CoreDiagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }
 
+/** Sorted by position, at most 500 with a summary of the rest, control characters escaped. */
 function sortDiagnostics(diagnostics: CoreDiagnostic[]): CoreDiagnostic[] {
-  return [...diagnostics].sort(
-    (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
-  );
+  return boundDiagnostics(diagnostics);
 }
 
 function modelSummary(document: ConfigDocument, structure: ModelStructure): ModelSummary {

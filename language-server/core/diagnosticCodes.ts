@@ -26,6 +26,9 @@ export const DIAGNOSTIC_CODES = [
   'wafer-headroom',
   'io-bound',
   'num-csx-exceeds-cluster',
+  // Hostile or broken input
+  'too-deeply-nested',
+  'too-many-diagnostics',
   // A caught bug
   'internal-error',
 ] as const;

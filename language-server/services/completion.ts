@@ -10,6 +10,7 @@ import {
   MarkupKind,
 } from 'vscode-languageserver-types';
 import type { Analysis } from '../core/analyze';
+import { parsedSourceOf } from '../core/config/read';
 import { keysAt, lookupKey, OPTIMIZER_NAMES, type KeyDoc } from '../core/config/keys';
 import type { Position } from '../core/types';
 import { cursorPath, isJson } from './documentPath';
@@ -29,7 +30,7 @@ export function completions(text: string, analysis: Analysis, position: Position
   let format = analysis.document.format;
   if (format === 'unknown' && /\.cluster\.ya?ml$/i.test(uri)) format = 'cluster';
   const items: CompletionItem[] = [];
-  const at = cursorPath(text, position);
+  const at = cursorPath(text, position, parsedSourceOf(analysis.document));
   const json = isJson(text);
 
   if (!json && at.onKey && at.path.length <= 1 && (format === 'unknown' || format === 'cluster') && !/^\s*cluster\s*:/m.test(text)) {

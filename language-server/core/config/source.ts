@@ -45,18 +45,43 @@ export interface SourceSeq extends NodeBase {
 
 export type SourceNode = SourceScalar | SourceMap | SourceSeq;
 
-/** Converts offsets to zero-based line/character positions (LSP convention). */
+/**
+ * Converts offsets to zero-based line/character positions by the LSP's rules: a line ends at
+ * `\r\n`, `\r` or `\n`, so a file saved with old Mac line ends has as many lines as the editor shows.
+ */
 export class LineIndex {
   private readonly lineStarts: number[];
 
   constructor(private readonly text: string) {
     const starts = [0];
-    let at = text.indexOf('\n');
-    while (at !== -1) {
-      starts.push(at + 1);
-      at = text.indexOf('\n', at + 1);
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 13 /* \r */) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      } else if (c === 10 /* \n */) {
+        starts.push(i + 1);
+      }
     }
     this.lineStarts = starts;
+  }
+
+  /** The text of a zero-based line, without its line end. */
+  lineText(line: number): string {
+    if (line < 0 || line >= this.lineStarts.length) return '';
+    const start = this.lineStarts[line]!;
+    const next = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1]! : this.text.length;
+    let end = next;
+    if (end > start && this.text.charCodeAt(end - 1) === 10) end--;
+    if (end > start && this.text.charCodeAt(end - 1) === 13) end--;
+    return this.text.slice(start, end);
+  }
+
+  /** Offset of a position, clamped to the document (a character past the line end lands on it). */
+  offset(position: Position): number {
+    if (position.line >= this.lineStarts.length) return this.text.length;
+    const start = this.lineStart(position.line);
+    return start + Math.min(Math.max(0, position.character), this.lineText(position.line).length);
   }
 
   get lineCount(): number {
@@ -64,7 +89,9 @@ export class LineIndex {
   }
 
   position(offset: number): Position {
-    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    let clamped = Math.max(0, Math.min(offset, this.text.length));
+    // Between the \r and the \n of one line end: that is still the end of the line.
+    if (clamped > 0 && this.text.charCodeAt(clamped) === 10 && this.text.charCodeAt(clamped - 1) === 13) clamped--;
     let low = 0;
     let high = this.lineStarts.length - 1;
     while (low < high) {
@@ -279,8 +306,9 @@ function parseYaml(text: string, lines: LineIndex): ParsedSource {
   const diagnostics: CoreDiagnostic[] = [];
   // YAML 1.1 because the Model Zoo loads its files with PyYAML (1.1: merge keys, `yes`/`no`).
   // uniqueKeys is off: the library's check is quadratic in the size of a mapping; duplicates are
-  // found here in linear time instead.
-  const documents = YAML.parseAllDocuments(text, {
+  // found here in linear time instead. A bare \r is a line break (YAML and LSP agree) that the
+  // library does not break at: it is read as \n, which keeps every offset where it was.
+  const documents = YAML.parseAllDocuments(text.replace(/\r(?!\n)/g, '\n'), {
     version: '1.1',
     uniqueKeys: false,
     prettyErrors: false,
@@ -288,16 +316,18 @@ function parseYaml(text: string, lines: LineIndex): ParsedSource {
   });
   const list = Array.isArray(documents) ? documents : [documents];
   const parsed: ParsedDocument[] = [];
+  const syntax = new SyntaxErrors(lines, diagnostics);
   for (const document of list) {
     for (const error of document.errors) {
       const [start, end] = error.pos;
-      diagnostics.push(syntaxDiagnostic(lines, start, Math.max(end, start + 1), cleanYamlMessage(error.message)));
+      syntax.add(start, Math.max(end, start + 1), cleanYamlMessage(error.message));
     }
     const converter = new YamlConverter(lines, diagnostics);
     const contents = document.contents;
     const root = contents === null || contents === undefined ? undefined : converter.convert(contents, 0);
     parsed.push({ root });
   }
+  syntax.close();
   return { text, lines, language: 'yaml', documents: parsed, diagnostics };
 }
 
@@ -362,30 +392,182 @@ function parseJson(text: string, lines: LineIndex): ParsedSource {
   // A byte-order mark is not JSON; a space in its place keeps every offset where it was.
   const source = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
   const tree = jsonc.parseTree(source, errors, { allowTrailingComma: true, disallowComments: false });
+  const syntax = new SyntaxErrors(lines, diagnostics);
   for (const error of errors) {
-    diagnostics.push(
-      syntaxDiagnostic(
-        lines,
-        error.offset,
-        error.offset + Math.max(1, error.length),
-        `JSON syntax: ${jsonSyntaxWords(jsonc.printParseErrorCode(error.error))}`,
-      ),
-    );
+    syntax.add(error.offset, error.offset + Math.max(1, error.length), `JSON syntax: ${jsonSyntaxWords(jsonc.printParseErrorCode(error.error))}`);
   }
+  syntax.close();
   const root = tree ? convertJson(tree) : undefined;
   if (root) reportJsonDuplicates(root, lines, diagnostics, 0);
   return { text, lines, language: 'json', documents: [{ root }], diagnostics };
 }
 
 /** JSON for `.json`/`.jsonc` files (and text that starts with `{` or `[`), YAML otherwise. */
-export function parseSource(file: string, text: string): ParsedSource {
-  const lines = new LineIndex(text);
+export function isJsonSource(file: string, text: string): boolean {
   const lower = file.toLowerCase();
-  const isJson =
+  return (
     lower.endsWith('.json') ||
     lower.endsWith('.jsonc') ||
-    (!lower.endsWith('.yaml') && !lower.endsWith('.yml') && /^\s*[{[]/.test(text.slice(0, 1000)));
-  return isJson ? parseJson(text, lines) : parseYaml(text, lines);
+    (!lower.endsWith('.yaml') && !lower.endsWith('.yml') && /^\s*[{[]/.test(text.slice(0, 1000)))
+  );
+}
+
+export function parseSource(file: string, text: string): ParsedSource {
+  const lines = new LineIndex(text);
+  const language = isJsonSource(file, text) ? 'json' : 'yaml';
+  // Both parsers recurse once per level: a file nested a thousand deep would overflow the stack.
+  const tooDeep = language === 'json' ? jsonTooDeep(text, MAX_NESTING) : yamlTooDeep(text, MAX_NESTING);
+  if (tooDeep !== -1) return tooDeeplyNested(text, lines, language, tooDeep);
+  try {
+    return language === 'json' ? parseJson(text, lines) : parseYaml(text, lines);
+  } catch (error) {
+    // The scan above is an estimate; the stack is the last line of defence.
+    if (error instanceof RangeError) return tooDeeplyNested(text, lines, language, 0);
+    throw error;
+  }
+}
+
+function tooDeeplyNested(text: string, lines: LineIndex, language: 'yaml' | 'json', offset: number): ParsedSource {
+  const diagnostic: CoreDiagnostic = {
+    severity: 'error',
+    code: 'too-deeply-nested',
+    message: `This file nests mappings and lists deeper than ${MAX_NESTING} levels (configs nest fewer than 10); WaferScope does not read it.`,
+    range: lines.range(offset, offset + 1),
+  };
+  return { text, lines, language, documents: [], diagnostics: [diagnostic] };
+}
+
+/** Real configs nest fewer than 10 levels; the parsers' recursion overflows near a thousand. */
+export const MAX_NESTING = 64;
+
+/** Offset where JSON(C) brackets nest deeper than `limit`, or -1. Strings and comments are skipped. */
+export function jsonTooDeep(text: string, limit: number): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    } else if (c === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      i = close === -1 ? text.length : close + 1;
+    } else if (c === '{' || c === '[') {
+      if (++depth > limit) return i;
+    } else if (c === '}' || c === ']') {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return -1;
+}
+
+/**
+ * Offset where YAML nests deeper than `limit`, or -1: block levels (by indentation and `- `
+ * indicators) plus flow levels (`[`, `{`). One pass, no regular expression on the lines, so a line
+ * of 100,000 spaces costs 100,000 steps. An estimate on the safe side of the parser's own count.
+ */
+export function yamlTooDeep(text: string, limit: number): number {
+  const indents: number[] = [];
+  let flow = 0;
+  let blockScalarIndent = -1;
+  let i = 0;
+  while (i < text.length) {
+    const lineStart = i;
+    let indent = 0;
+    while (i < text.length && text[i] === ' ') {
+      i++;
+      indent++;
+    }
+    const c = text[i];
+    const blank = i >= text.length || c === '\n' || c === '\r' || c === '#';
+    if (blockScalarIndent >= 0 && (blank || indent > blockScalarIndent)) {
+      i = skipLine(text, i);
+      continue;
+    }
+    blockScalarIndent = -1;
+    if (blank) {
+      i = skipLine(text, i);
+      continue;
+    }
+    if (flow === 0) {
+      while (indents.length && indents[indents.length - 1]! > indent) indents.pop();
+      if (!indents.length || indents[indents.length - 1]! < indent) indents.push(indent);
+    }
+    let dashes = 0;
+    let valueStart = true;
+    let last = '';
+    for (; i < text.length && text[i] !== '\n' && text[i] !== '\r'; i++) {
+      const ch = text[i]!;
+      if (ch === ' ' || ch === '\t') continue;
+      if (ch === '#' && (i === lineStart || text[i - 1] === ' ' || text[i - 1] === '\t')) {
+        i = skipLine(text, i) - 1;
+        break;
+      }
+      if (ch === '"' || ch === "'") {
+        const quote = ch;
+        for (i++; i < text.length && text[i] !== quote && text[i] !== '\n' && text[i] !== '\r'; i++) if (quote === '"' && text[i] === '\\') i++;
+        valueStart = false;
+        last = quote;
+        continue;
+      }
+      if (ch === '-' && valueStart && flow === 0 && (text[i + 1] === ' ' || text[i + 1] === undefined)) {
+        dashes++;
+      } else if ((ch === '[' || ch === '{') && (flow > 0 || valueStart)) {
+        flow++;
+        valueStart = true;
+      } else if ((ch === ']' || ch === '}') && flow > 0) {
+        flow--;
+      } else if (ch === ':' || ch === ',') {
+        valueStart = true;
+      } else {
+        valueStart = false;
+      }
+      if (indents.length + dashes + flow > limit) return i;
+      last = ch;
+    }
+    // `key: |` or `key: >-`: the more-indented lines that follow are text, not structure.
+    if (flow === 0 && (last === '|' || last === '>' || /[|>][-+0-9]*$/.test(text.slice(Math.max(lineStart, i - 4), i).trimEnd()))) {
+      blockScalarIndent = indent;
+    }
+    i = skipLine(text, i);
+  }
+  return -1;
+}
+
+/** Offset of the next line's start. */
+function skipLine(text: string, i: number): number {
+  while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
+  if (text[i] === '\r' && text[i + 1] === '\n') return i + 2;
+  return i + 1;
+}
+
+/** Past this many, syntax errors are echoes of the first ones (one typo in a flow map makes every later token one). */
+const MAX_SYNTAX_ERRORS = 100;
+
+/** Collects syntax errors up to MAX_SYNTAX_ERRORS, then counts the rest into one closing diagnostic. */
+class SyntaxErrors {
+  private count = 0;
+  private firstDropped = -1;
+
+  constructor(
+    private readonly lines: LineIndex,
+    private readonly diagnostics: CoreDiagnostic[],
+  ) {}
+
+  add(start: number, end: number, message: string): void {
+    this.count++;
+    if (this.count <= MAX_SYNTAX_ERRORS) this.diagnostics.push(syntaxDiagnostic(this.lines, start, end, message));
+    else if (this.firstDropped === -1) this.firstDropped = start;
+  }
+
+  close(): void {
+    if (this.firstDropped === -1) return;
+    const more = this.count - MAX_SYNTAX_ERRORS;
+    const line = this.lines.position(this.firstDropped).line + 1;
+    this.diagnostics.push(
+      syntaxDiagnostic(this.lines, this.firstDropped, this.firstDropped + 1, `${more.toLocaleString('en-US')} more syntax errors from line ${line} on, most of them caused by the ones above; fix those first.`),
+    );
+  }
 }
 
 /** jsonc-parser names its errors in CamelCase ("PropertyNameExpected"): "property name expected". */

@@ -1,0 +1,98 @@
+/**
+ * Findings 4, 5, 7, 8 and 10 of issue 12 from minimal inputs, at the core: floods are capped with a
+ * summary, deep nesting gets a plain diagnostic, line ends follow the LSP, control characters are
+ * escaped, and the cursor is found without parsing again.
+ */
+import * as assert from 'node:assert/strict';
+import { analyze } from '../../../language-server/core/analyze';
+import { parsedSourceOf, readConfig } from '../../../language-server/core/config/read';
+import { LineIndex, MAX_NESTING } from '../../../language-server/core/config/source';
+import { MAX_DIAGNOSTICS_PER_DOCUMENT } from '../../../language-server/core/diagnosticLimits';
+import { cursorPath } from '../../../language-server/services/documentPath';
+import { SMALL_TRAINER_MODEL } from '../config/helpers';
+
+const noFiles = { readFile: () => undefined };
+
+describe('hostile input at the core', () => {
+  it('caps 100,000 duplicate keys at 500 diagnostics, the last one counting the rest', () => {
+    const text = `${SMALL_TRAINER_MODEL}${Array.from({ length: 100_000 }, () => 'x: 1').join('\n')}\n`;
+    const diagnostics = analyze('/w/dups.yaml', text, noFiles).report.diagnostics;
+    assert.equal(diagnostics.length, MAX_DIAGNOSTICS_PER_DOCUMENT);
+    const summary = diagnostics.find((d) => d.code === 'too-many-diagnostics');
+    assert.ok(summary, 'a summary diagnostic');
+    assert.match(summary.message, /99,\d{3} more problems/);
+  });
+
+  it('collapses a syntax-error flood after one typo in a flow map', () => {
+    const text = `a: {b: [1, 2}\n${'c: d, '.repeat(20_000)}\n`;
+    const diagnostics = readConfig('/w/flood.yaml', `${SMALL_TRAINER_MODEL}${text}`).diagnostics;
+    assert.ok(diagnostics.length <= 101, `${diagnostics.length} diagnostics`);
+    assert.ok(diagnostics.length > 0);
+  });
+
+  it('reads YAML nested 900 deep and JSON nested 5,000 deep as a plain diagnostic', () => {
+    let yaml = 'trainer:\n';
+    for (let i = 1; i < 900; i++) yaml += `${'  '.repeat(i)}k${i}:\n`;
+    const fromYaml = readConfig('/w/deep.yaml', yaml);
+    assert.deepEqual(fromYaml.diagnostics.map((d) => d.code), ['too-deeply-nested']);
+    assert.match(fromYaml.diagnostics[0]!.message, new RegExp(`deeper than ${MAX_NESTING} levels`));
+    const json = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    const fromJson = readConfig('/w/config.json', json);
+    assert.deepEqual(fromJson.diagnostics.map((d) => d.code), ['too-deeply-nested']);
+    const flow = readConfig('/w/flow.yaml', `trainer: ${'['.repeat(3000)}${']'.repeat(3000)}\n`);
+    assert.deepEqual(flow.diagnostics.map((d) => d.code), ['too-deeply-nested']);
+    // Hover and completion on such files find nothing rather than throw.
+    assert.deepEqual(cursorPath(json, { line: 0, character: 10 }).path, []);
+    assert.doesNotThrow(() => cursorPath(yaml, { line: 500, character: 3 }));
+  });
+
+  it('does not call shallow real configs deep', () => {
+    const doc = readConfig('/w/ok.yaml', SMALL_TRAINER_MODEL);
+    assert.ok(!doc.diagnostics.some((d) => d.code === 'too-deeply-nested'));
+  });
+
+  it('counts \\r\\n, \\r and \\n as line ends, as the LSP does', () => {
+    const lines = new LineIndex('a\r\nb\rc\nd');
+    assert.equal(lines.lineCount, 4);
+    assert.deepEqual(lines.position(7), { line: 3, character: 0 });
+    // Between \r and \n is still the end of line 0, never one past it.
+    assert.deepEqual(lines.position(2), { line: 0, character: 1 });
+    assert.equal(lines.lineText(1), 'b');
+  });
+
+  it('reads a CR-only file like the same file with \\n', () => {
+    const lf = readConfig('/w/lf.yaml', SMALL_TRAINER_MODEL);
+    const cr = readConfig('/w/cr.yaml', SMALL_TRAINER_MODEL.replace(/\n/g, '\r'));
+    assert.deepEqual(cr.diagnostics, lf.diagnostics);
+    assert.deepEqual(cr.model, lf.model);
+    assert.deepEqual(cr.sources['model.hiddenSize'], lf.sources['model.hiddenSize']);
+  });
+
+  it('escapes control characters in messages and fix titles', () => {
+    // A double-quoted YAML key may hold any character through an escape (\a is BEL).
+    const text = 'cluster:\n  "sys\\atems": 2\n  memoryx:\n    capacity: 55 TB\n';
+    const diagnostics = analyze('/w/c.cluster.yaml', text, noFiles).report.diagnostics;
+    assert.ok(diagnostics.length > 0);
+    for (const d of diagnostics) {
+       
+      assert.doesNotMatch(d.message, /[\u0000-\u001f]/, d.message);
+       
+      for (const fix of d.fixes ?? []) assert.doesNotMatch(fix.title, /[\u0000-\u001f]/, fix.title);
+    }
+    assert.ok(diagnostics.some((d) => d.message.includes('\\u0007')), JSON.stringify(diagnostics));
+  });
+
+  it("finds the cursor in the analysis's tree, and by indentation without one", () => {
+    const doc = readConfig('/w/m.yaml', SMALL_TRAINER_MODEL);
+    const parsed = parsedSourceOf(doc);
+    assert.ok(parsed, 'the reader keeps its tree');
+    const onKey = { line: 4, character: 8 }; // hidden_size
+    assert.deepEqual(cursorPath(SMALL_TRAINER_MODEL, onKey, parsed).path, ['trainer', 'init', 'model', 'hidden_size']);
+    assert.deepEqual(cursorPath(SMALL_TRAINER_MODEL, onKey).path, ['trainer', 'init', 'model', 'hidden_size']);
+    const cr = SMALL_TRAINER_MODEL.replace(/\n/g, '\r');
+    assert.deepEqual(cursorPath(cr, onKey).path, ['trainer', 'init', 'model', 'hidden_size']);
+    // A long run of spaces above the cursor: the scan is one pass (the old regex was quadratic).
+    const spaces = `trainer:\n  init:\n    x${' '.repeat(144_000)}\n    `;
+    assert.deepEqual(cursorPath(spaces, { line: 3, character: 4 }).path, ['trainer', 'init']);
+  });
+});
