@@ -5,6 +5,7 @@
  */
 import { dirname } from 'node:path';
 import { batchProblems } from './config/checks';
+import { formatNumber } from './config/context';
 import { readConfig } from './config/read';
 import { resolveCluster } from './config/cluster';
 import { buildModelStructure } from './model/structure';
@@ -216,7 +217,7 @@ function hfTrainingAssumptions(): ConstantUse[] {
 
 /** Overrides must name a documented hardware constant; a typo would silently change nothing. */
 function overrideDiagnostics(document: ConfigDocument, cluster: ClusterDescription): CoreDiagnostic[] {
-  const { unknownOverrides, invalidOverrides } = resolveHardware(cluster);
+  const { unknownOverrides, invalidOverrides, outOfRangeOverrides } = resolveHardware(cluster);
   const preset = presetName(cluster.system) ?? 'cs-3';
   // Zero, negative or non-finite values are ignored by the simulator (the preset value stays): say so.
   const invalid: CoreDiagnostic[] = invalidOverrides.map((name) => ({
@@ -225,7 +226,13 @@ function overrideDiagnostics(document: ConfigDocument, cluster: ClusterDescripti
     message: `overrides.${name} must be a positive number; the ${preset.toUpperCase()} preset value is used instead.`,
     range: document.sources[`cluster.overrides.${name}`]?.valueRange ?? document.sources['cluster.block']?.keyRange ?? START,
   }));
-  return [...invalid, ...unknownOverrides.map((name) => {
+  const outOfRange: CoreDiagnostic[] = outOfRangeOverrides.map(({ name, min, max }) => ({
+    severity: 'error',
+    code: 'out-of-range',
+    message: `overrides.${name} is outside the plausible range ${formatNumber(min)} to ${formatNumber(max)}; the ${preset.toUpperCase()} preset value is used instead.`,
+    range: document.sources[`cluster.overrides.${name}`]?.valueRange ?? document.sources['cluster.block']?.keyRange ?? START,
+  }));
+  return [...invalid, ...outOfRange, ...unknownOverrides.map((name) => {
     const source = document.sources[`cluster.overrides.${name}`];
     const suggestion = closestConstantName(name, preset);
     const diagnostic: CoreDiagnostic = {

@@ -8,6 +8,8 @@ import { analyze } from '../../../language-server/core/analyze';
 import { parsedSourceOf, readConfig } from '../../../language-server/core/config/read';
 import { LineIndex, MAX_NESTING } from '../../../language-server/core/config/source';
 import { MAX_DIAGNOSTICS_PER_DOCUMENT } from '../../../language-server/core/diagnosticLimits';
+import { resolveHardware } from '../../../language-server/core/sim/hardware';
+import { aggregateLayerBars } from '../../../language-server/core/sim/timeline';
 import { cursorPath } from '../../../language-server/services/documentPath';
 import { SMALL_TRAINER_MODEL } from '../config/helpers';
 
@@ -94,5 +96,27 @@ describe('hostile input at the core', () => {
     // A long run of spaces above the cursor: the scan is one pass (the old regex was quadratic).
     const spaces = `trainer:\n  init:\n    x${' '.repeat(144_000)}\n    `;
     assert.deepEqual(cursorPath(spaces, { line: 3, character: 4 }).path, ['trainer', 'init']);
+  });
+});
+
+describe('bounded sizes', () => {
+  it('refuses an override outside its plausible range and keeps the preset value', () => {
+    const cluster = 'cluster:\n  memoryx:\n    capacity: 55 TB\n  overrides:\n    pe_grid_width: 1.0e+8\n    pe_grid_height: 1\n    system_io: 1.0e+30\n';
+    const report = analyze('/w/lab.cluster.yaml', cluster, noFiles).report;
+    const outOfRange = report.diagnostics.filter((d) => d.code === 'out-of-range');
+    assert.deepEqual(outOfRange.map((d) => d.range.start.line), [4, 6], JSON.stringify(report.diagnostics));
+    const model = analyze('/w/m.yaml', `# waferscope: cluster=/w/lab.cluster.yaml\n${SMALL_TRAINER_MODEL}`, { readFile: () => cluster });
+    assert.equal(model.simulationInput && resolveHardware(model.simulationInput.cluster).hw.peGridWidth, 762);
+  });
+
+  it('refuses 10,000 layers and merges the timeline bars of a deep model', () => {
+    const deep = analyze('/w/deep.yaml', SMALL_TRAINER_MODEL.replace('num_hidden_layers: 12', 'num_hidden_layers: 10000'), noFiles).report;
+    assert.ok(deep.diagnostics.some((d) => d.code === 'out-of-range' && d.severity === 'error'), JSON.stringify(deep.diagnostics));
+    const bars = Array.from({ length: 1000 }, (_, layer) => ({ lane: 'forward' as const, start: layer, end: layer + 1, layer, label: `decoder ${layer}: forward` }));
+    aggregateLayerBars(bars, 256);
+    assert.ok(bars.length <= 256, `${bars.length} bars`);
+    assert.equal(bars[0]!.start, 0);
+    assert.equal(bars[bars.length - 1]!.end, 1000, 'the merged bars still span the whole pass');
+    assert.equal(bars[0]!.label, 'layers 1-4: forward');
   });
 });
