@@ -21,6 +21,8 @@ import {
   type TimelinePayload,
   type WebviewToHost,
 } from '../protocol';
+import { parseWebviewMessage, ProtocolError } from '../protocol/validate';
+import { LatestOnly } from './latestOnly';
 
 export interface PanelBackend {
   /** The latest server result for a document, if any. */
@@ -41,6 +43,9 @@ export class WaferScopePanel implements vscode.Disposable {
   private shownVersion = -1;
   private pendingView: PanelView | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  /** One heatmap and one timeline request at a time; the latest asked for wins. */
+  private readonly heatmapRequests = new LatestOnly<number>((layer) => this.requestHeatmap(layer));
+  private readonly timelineRequests = new LatestOnly<number>((systems) => this.requestTimeline(systems));
 
   static show(context: vscode.ExtensionContext, backend: PanelBackend, view?: PanelView): WaferScopePanel {
     if (WaferScopePanel.current) {
@@ -82,7 +87,7 @@ export class WaferScopePanel implements vscode.Disposable {
     panel.webview.html = this.html();
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((message: WebviewToHost) => this.onMessage(message)),
+      panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)),
       panel.onDidChangeViewState(() => {
         if (panel.visible) this.update();
       }),
@@ -107,7 +112,16 @@ export class WaferScopePanel implements vscode.Disposable {
     else this.pendingView = view;
   }
 
-  private async onMessage(message: WebviewToHost): Promise<void> {
+  /** Every message is checked before it is used: the webview runs a page, and a page can send anything. */
+  private onMessage(raw: unknown): void {
+    let message: WebviewToHost;
+    try {
+      message = parseWebviewMessage(raw);
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      this.backend.log(`panel: ignored a malformed webview message (${error.message})`);
+      return;
+    }
     this.backend.recordWebviewMessage(message);
     switch (message.type) {
       case 'ready':
@@ -119,36 +133,36 @@ export class WaferScopePanel implements vscode.Disposable {
         }
         this.update(true);
         break;
-      case 'requestHeatmap': {
-        const uri = this.shownUri;
-        if (!uri) return;
-        try {
-          const payload = await this.backend.request<HeatmapParams, HeatmapPayload | null>(HeatmapMethod, {
-            uri,
-            layer: message.layer,
-          });
-          if (payload) this.post({ type: 'heatmap', payload });
-        } catch (error) {
-          this.fail('heatmap', error);
-        }
+      case 'requestHeatmap':
+        this.heatmapRequests.submit(message.layer);
         break;
-      }
-      case 'requestTimeline': {
-        const uri = this.shownUri;
-        if (!uri) return;
-        try {
-          const payload = await this.backend.request<TimelineParams, TimelinePayload | null>(TimelineMethod, {
-            uri,
-            systems: message.systems,
-          });
-          if (payload) this.post({ type: 'timeline', payload });
-        } catch (error) {
-          this.fail('timeline', error);
-        }
+      case 'requestTimeline':
+        this.timelineRequests.submit(message.systems);
         break;
-      }
       case 'rendered':
         break;
+    }
+  }
+
+  private async requestHeatmap(layer: number): Promise<void> {
+    const uri = this.shownUri;
+    if (!uri) return;
+    try {
+      const payload = await this.backend.request<HeatmapParams, HeatmapPayload | null>(HeatmapMethod, { uri, layer });
+      if (payload) this.post({ type: 'heatmap', payload });
+    } catch (error) {
+      this.fail('heatmap', error);
+    }
+  }
+
+  private async requestTimeline(systems: number): Promise<void> {
+    const uri = this.shownUri;
+    if (!uri) return;
+    try {
+      const payload = await this.backend.request<TimelineParams, TimelinePayload | null>(TimelineMethod, { uri, systems });
+      if (payload) this.post({ type: 'timeline', payload });
+    } catch (error) {
+      this.fail('timeline', error);
     }
   }
 
