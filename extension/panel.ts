@@ -144,25 +144,23 @@ export class WaferScopePanel implements vscode.Disposable {
     }
   }
 
-  private async requestHeatmap(layer: number): Promise<void> {
-    const uri = this.shownUri;
-    if (!uri) return;
-    try {
-      const payload = await this.backend.request<HeatmapParams, HeatmapPayload | null>(HeatmapMethod, { uri, layer });
-      if (payload) this.post({ type: 'heatmap', payload });
-    } catch (error) {
-      this.fail('heatmap', error);
-    }
+  private requestHeatmap(layer: number): Promise<void> {
+    return this.forward<HeatmapParams, HeatmapPayload>('heatmap', HeatmapMethod, (uri) => ({ uri, layer }), (payload) => ({ type: 'heatmap', payload }));
   }
 
-  private async requestTimeline(systems: number): Promise<void> {
+  private requestTimeline(systems: number): Promise<void> {
+    return this.forward<TimelineParams, TimelinePayload>('timeline', TimelineMethod, (uri) => ({ uri, systems }), (payload) => ({ type: 'timeline', payload }));
+  }
+
+  /** One server request for the shown document; its answer goes to the webview, its failure too. */
+  private async forward<P, R>(what: string, method: string, params: (uri: string) => P, message: (payload: R) => HostToWebview): Promise<void> {
     const uri = this.shownUri;
     if (!uri) return;
     try {
-      const payload = await this.backend.request<TimelineParams, TimelinePayload | null>(TimelineMethod, { uri, systems });
-      if (payload) this.post({ type: 'timeline', payload });
+      const payload = await this.backend.request<P, R | null>(method, params(uri));
+      if (payload) this.post(message(payload));
     } catch (error) {
-      this.fail('timeline', error);
+      this.fail(what, error);
     }
   }
 
