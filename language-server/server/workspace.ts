@@ -23,10 +23,11 @@ export interface Settings {
 export const DEFAULT_SETTINGS: Settings = { cluster: '', headroomWarning: 0.1 };
 
 /**
- * Documents longer than this are analysed in the worker thread. Real configs are a few kB; parsing
- * 256 k characters of YAML takes on the order of 100 ms, past which other documents would wait.
+ * Documents longer than this are analysed in the worker thread. Real configs are a few kB (the
+ * largest shipped example is under 5 kB); 66 kB of broken YAML (one typo in a flow map) already
+ * takes the parser 100-250 ms, during which every other document would wait.
  */
-const LARGE_DOCUMENT_CHARS = 256 * 1024;
+export const LARGE_DOCUMENT_CHARS = 32 * 1024;
 
 interface Entry {
   version: number;
@@ -143,6 +144,9 @@ export class ConfigWorkspace {
   dependentsOf(path: string): Analysis[] {
     const out: Analysis[] = [];
     for (const document of this.allDocuments()) {
+      // Only configs that used this cluster file are brought up to date; analysing every open
+      // document on each keystroke in a cluster file blocked the server for seconds.
+      if (this.entries.get(document.uri)?.analysis.clusterFile !== path) continue;
       const analysis = this.analysisOf(document.uri);
       if (analysis?.clusterFile === path) out.push(analysis);
     }

@@ -271,9 +271,10 @@ async function fuzzLane(
   let referenceMs = 0;
   const calibrate = async () => {
     const started = Date.now();
-    const version = client.diagnostics.has(referenceUri) ? await client.change(referenceUri, reference + `# ${started}\n`) : await client.open(referenceUri, 'yaml', reference);
+    const version = client.diagnostics.has(referenceUri) ? await client.change(referenceUri, `${reference}\n# ${started}\n`) : await client.open(referenceUri, 'yaml', reference);
     await client.waitForDiagnostics(referenceUri, (_d, params) => params.version === version, HANG_MS);
     referenceMs = Date.now() - started;
+    if (process.env.WAFERSCOPE_FUZZ_DEBUG) options.log?.(`lane ${lane}: reference analysis ${referenceMs} ms`);
   };
   /** Counts a time over SLOW_MS; slow when also far over the reference (a loaded machine slows both). */
   const timing = (ms: number, what: string) => {

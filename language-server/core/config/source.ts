@@ -178,6 +178,7 @@ class YamlConverter {
   constructor(
     private readonly lines: LineIndex,
     private readonly diagnostics: CoreDiagnostic[],
+    private readonly duplicates: Capped,
   ) {}
 
   convert(node: unknown, fallbackOffset: number): SourceNode {
@@ -266,11 +267,7 @@ class YamlConverter {
         continue;
       }
       const key = this.keyText(pair.key);
-      if (seen.has(key)) {
-        this.diagnostics.push(
-          syntaxDiagnostic(this.lines, keyStart, keyEnd, `Duplicate key '${key}': the last one wins.`, 'warning'),
-        );
-      }
+      if (seen.has(key)) this.duplicates.add(keyStart, keyEnd, () => `Duplicate key '${key}': the last one wins.`);
       seen.add(key);
       converted.entries.push({ key, keyStart, keyEnd, value });
     }
@@ -316,18 +313,20 @@ function parseYaml(text: string, lines: LineIndex): ParsedSource {
   });
   const list = Array.isArray(documents) ? documents : [documents];
   const parsed: ParsedDocument[] = [];
-  const syntax = new SyntaxErrors(lines, diagnostics);
+  const syntax = syntaxErrors(lines, diagnostics);
+  const duplicates = duplicateKeys(lines, diagnostics);
   for (const document of list) {
     for (const error of document.errors) {
       const [start, end] = error.pos;
-      syntax.add(start, Math.max(end, start + 1), cleanYamlMessage(error.message));
+      syntax.add(start, Math.max(end, start + 1), () => cleanYamlMessage(error.message));
     }
-    const converter = new YamlConverter(lines, diagnostics);
+    const converter = new YamlConverter(lines, diagnostics, duplicates);
     const contents = document.contents;
     const root = contents === null || contents === undefined ? undefined : converter.convert(contents, 0);
     parsed.push({ root });
   }
   syntax.close();
+  duplicates.close();
   return { text, lines, language: 'yaml', documents: parsed, diagnostics };
 }
 
@@ -368,21 +367,17 @@ function convertJson(node: jsonc.Node): SourceNode {
   return { kind: 'scalar', value, start, end };
 }
 
-function reportJsonDuplicates(node: SourceNode, lines: LineIndex, diagnostics: CoreDiagnostic[], depth: number): void {
-  if (depth > 200) return;
+function reportJsonDuplicates(node: SourceNode, duplicates: Capped, depth: number): void {
+  if (depth > MAX_NESTING) return;
   if (node.kind === 'map') {
     const seen = new Set<string>();
     for (const entry of node.entries) {
-      if (seen.has(entry.key)) {
-        diagnostics.push(
-          syntaxDiagnostic(lines, entry.keyStart, entry.keyEnd, `Duplicate key '${entry.key}': the last one wins.`, 'warning'),
-        );
-      }
+      if (seen.has(entry.key)) duplicates.add(entry.keyStart, entry.keyEnd, () => `Duplicate key '${entry.key}': the last one wins.`);
       seen.add(entry.key);
-      reportJsonDuplicates(entry.value, lines, diagnostics, depth + 1);
+      reportJsonDuplicates(entry.value, duplicates, depth + 1);
     }
   } else if (node.kind === 'seq') {
-    for (const item of node.items) reportJsonDuplicates(item, lines, diagnostics, depth + 1);
+    for (const item of node.items) reportJsonDuplicates(item, duplicates, depth + 1);
   }
 }
 
@@ -392,13 +387,17 @@ function parseJson(text: string, lines: LineIndex): ParsedSource {
   // A byte-order mark is not JSON; a space in its place keeps every offset where it was.
   const source = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
   const tree = jsonc.parseTree(source, errors, { allowTrailingComma: true, disallowComments: false });
-  const syntax = new SyntaxErrors(lines, diagnostics);
+  const syntax = syntaxErrors(lines, diagnostics);
   for (const error of errors) {
-    syntax.add(error.offset, error.offset + Math.max(1, error.length), `JSON syntax: ${jsonSyntaxWords(jsonc.printParseErrorCode(error.error))}`);
+    syntax.add(error.offset, error.offset + Math.max(1, error.length), () => `JSON syntax: ${jsonSyntaxWords(jsonc.printParseErrorCode(error.error))}`);
   }
   syntax.close();
   const root = tree ? convertJson(tree) : undefined;
-  if (root) reportJsonDuplicates(root, lines, diagnostics, 0);
+  if (root) {
+    const duplicates = duplicateKeys(lines, diagnostics);
+    reportJsonDuplicates(root, duplicates, 0);
+    duplicates.close();
+  }
   return { text, lines, language: 'json', documents: [{ root }], diagnostics };
 }
 
@@ -543,31 +542,42 @@ function skipLine(text: string, i: number): number {
 
 /** Past this many, syntax errors are echoes of the first ones (one typo in a flow map makes every later token one). */
 const MAX_SYNTAX_ERRORS = 100;
+/** Past this many, duplicate keys are a generated file, not a typo: they are counted, not listed. */
+const MAX_DUPLICATE_KEYS = 100;
 
-/** Collects syntax errors up to MAX_SYNTAX_ERRORS, then counts the rest into one closing diagnostic. */
-class SyntaxErrors {
+/** Collects diagnostics of one kind up to `max`, then counts the rest into one closing diagnostic. */
+class Capped {
   private count = 0;
   private firstDropped = -1;
 
   constructor(
     private readonly lines: LineIndex,
     private readonly diagnostics: CoreDiagnostic[],
+    private readonly max: number,
+    private readonly severity: CoreDiagnostic['severity'],
+    private readonly summary: (more: string, line: number) => string,
   ) {}
 
-  add(start: number, end: number, message: string): void {
+  add(start: number, end: number, message: () => string): void {
     this.count++;
-    if (this.count <= MAX_SYNTAX_ERRORS) this.diagnostics.push(syntaxDiagnostic(this.lines, start, end, message));
+    if (this.count <= this.max) this.diagnostics.push(syntaxDiagnostic(this.lines, start, end, message(), this.severity));
     else if (this.firstDropped === -1) this.firstDropped = start;
   }
 
   close(): void {
     if (this.firstDropped === -1) return;
-    const more = this.count - MAX_SYNTAX_ERRORS;
+    const more = (this.count - this.max).toLocaleString('en-US');
     const line = this.lines.position(this.firstDropped).line + 1;
-    this.diagnostics.push(
-      syntaxDiagnostic(this.lines, this.firstDropped, this.firstDropped + 1, `${more.toLocaleString('en-US')} more syntax errors from line ${line} on, most of them caused by the ones above; fix those first.`),
-    );
+    this.diagnostics.push(syntaxDiagnostic(this.lines, this.firstDropped, this.firstDropped + 1, this.summary(more, line), this.severity));
   }
+}
+
+function syntaxErrors(lines: LineIndex, diagnostics: CoreDiagnostic[]): Capped {
+  return new Capped(lines, diagnostics, MAX_SYNTAX_ERRORS, 'error', (more, line) => `${more} more syntax errors from line ${line} on, most of them caused by the ones above; fix those first.`);
+}
+
+function duplicateKeys(lines: LineIndex, diagnostics: CoreDiagnostic[]): Capped {
+  return new Capped(lines, diagnostics, MAX_DUPLICATE_KEYS, 'warning', (more, line) => `${more} more duplicate keys from line ${line} on (the last of each wins).`);
 }
 
 /** jsonc-parser names its errors in CamelCase ("PropertyNameExpected"): "property name expected". */

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { analyze } from '../../../language-server/core/analyze';
 import { parsedSourceOf, readConfig } from '../../../language-server/core/config/read';
 import { LineIndex, MAX_NESTING } from '../../../language-server/core/config/source';
-import { MAX_DIAGNOSTICS_PER_DOCUMENT } from '../../../language-server/core/diagnosticLimits';
+import { boundDiagnostics, MAX_DIAGNOSTICS_PER_DOCUMENT } from '../../../language-server/core/diagnosticLimits';
 import { resolveHardware } from '../../../language-server/core/sim/hardware';
 import { aggregateLayerBars } from '../../../language-server/core/sim/timeline';
 import { cursorPath } from '../../../language-server/services/documentPath';
@@ -16,13 +16,25 @@ import { SMALL_TRAINER_MODEL } from '../config/helpers';
 const noFiles = { readFile: () => undefined };
 
 describe('hostile input at the core', () => {
-  it('caps 100,000 duplicate keys at 500 diagnostics, the last one counting the rest', () => {
+  it('lists 100 of 100,000 duplicate keys and counts the rest in one warning', () => {
     const text = `${SMALL_TRAINER_MODEL}${Array.from({ length: 100_000 }, () => 'x: 1').join('\n')}\n`;
     const diagnostics = analyze('/w/dups.yaml', text, noFiles).report.diagnostics;
-    assert.equal(diagnostics.length, MAX_DIAGNOSTICS_PER_DOCUMENT);
-    const summary = diagnostics.find((d) => d.code === 'too-many-diagnostics');
-    assert.ok(summary, 'a summary diagnostic');
-    assert.match(summary.message, /99,\d{3} more problems/);
+    assert.ok(diagnostics.length <= 102, `${diagnostics.length} diagnostics`);
+    assert.ok(diagnostics.some((d) => /^99,899 more duplicate keys from line \d+ on/.test(d.message)), JSON.stringify(diagnostics.slice(-2)));
+  });
+
+  it('caps any document at 500 diagnostics, errors first, the first one counting the rest', () => {
+    const many = Array.from({ length: 1200 }, (_, i) => ({
+      severity: i % 3 === 0 ? ('error' as const) : ('warning' as const),
+      code: 'unknown-key' as const,
+      message: `problem ${i}`,
+      range: { start: { line: i, character: 0 }, end: { line: i, character: 1 } },
+    }));
+    const bounded = boundDiagnostics(many);
+    assert.equal(bounded.length, MAX_DIAGNOSTICS_PER_DOCUMENT);
+    assert.equal(bounded[0]!.code, 'too-many-diagnostics');
+    assert.match(bounded[0]!.message, /701 more problems not shown \(701 warnings\)/);
+    assert.equal(bounded.filter((d) => d.severity === 'error').length, 400, 'every error is kept before any warning');
   });
 
   it('collapses a syntax-error flood after one typo in a flow map', () => {
