@@ -1,7 +1,7 @@
 /**
  * What a document may publish: at most MAX_DIAGNOSTICS_PER_DOCUMENT diagnostics (errors kept before
- * warnings), then one that says how many more there are, and no control character in a message or a
- * quick-fix title (a key written with a carriage return in it would otherwise print as two lines).
+ * warnings), then one that says how many more there are, messages and titles of at most about
+ * MAX_TEXT characters, and no control character in a message or a quick-fix title (a key written with a carriage return in it would otherwise print as two lines).
  * A file of 100,000 duplicate keys then costs 500 diagnostics, not 27 MB of them.
  */
 import type { CoreDiagnostic, Range, Severity } from './types';
@@ -25,9 +25,17 @@ function byPosition(a: CoreDiagnostic, b: CoreDiagnostic): number {
   return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
 }
 
+/** A message or title quotes at most this much (a megabyte-long key would otherwise be quoted whole). */
+const MAX_TEXT = 1000;
+
+function cleanText(text: string): string {
+  const escaped = escapeControlCharacters(text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text);
+  return escaped.length > 2 * MAX_TEXT ? `${escaped.slice(0, 2 * MAX_TEXT)}…` : escaped;
+}
+
 function clean(diagnostic: CoreDiagnostic): CoreDiagnostic {
-  const out: CoreDiagnostic = { ...diagnostic, message: escapeControlCharacters(diagnostic.message) };
-  if (diagnostic.fixes) out.fixes = diagnostic.fixes.map((fix) => ({ ...fix, title: escapeControlCharacters(fix.title) }));
+  const out: CoreDiagnostic = { ...diagnostic, message: cleanText(diagnostic.message) };
+  if (diagnostic.fixes) out.fixes = diagnostic.fixes.map((fix) => ({ ...fix, title: cleanText(fix.title) }));
   return out;
 }
 

@@ -11,6 +11,7 @@ import {
 } from 'vscode-languageserver-types';
 import type { Analysis } from '../core/analyze';
 import { parsedSourceOf } from '../core/config/read';
+import { hasKeyLine } from '../core/config/source';
 import { keysAt, lookupKey, OPTIMIZER_NAMES, type KeyDoc } from '../core/config/keys';
 import type { Position } from '../core/types';
 import { cursorPath, isJson } from './documentPath';
@@ -33,7 +34,7 @@ export function completions(text: string, analysis: Analysis, position: Position
   const at = cursorPath(text, position, parsedSourceOf(analysis.document));
   const json = isJson(text);
 
-  if (!json && at.onKey && at.path.length <= 1 && (format === 'unknown' || format === 'cluster') && !/^\s*cluster\s*:/m.test(text)) {
+  if (!json && at.onKey && at.path.length <= 1 && (format === 'unknown' || format === 'cluster') && !hasKeyLine(text, 'cluster', 'any')) {
     items.push({
       label: 'cluster',
       kind: CompletionItemKind.Snippet,

@@ -254,6 +254,7 @@ async function fuzzLane(
     return started;
   };
   let client = await start();
+  let shown = report.examples.length;
   const open = new Map<string, number>();
   const notePeak = () => {
     const rss = peakRssMb(client.server.pid);
@@ -381,6 +382,8 @@ async function fuzzLane(
       if (options.progressEvery && report.documents % options.progressEvery === 0) {
         const rss = peakRssMb(client.server.pid);
         options.log?.(`${report.documents} documents, ${Math.round((Date.now() - started) / 1000)} s, peak RSS ${rss?.toFixed(0) ?? 'n/a'} MB (lane ${lane}), problems so far: ${JSON.stringify({ ...report, examples: undefined })}`);
+        for (const example of report.examples.slice(shown)) options.log?.(`  ${example}`);
+        shown = report.examples.length;
       }
     }
   } finally {

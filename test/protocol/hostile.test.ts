@@ -278,15 +278,21 @@ describe('hostile input through the protocol (issue 12)', function () {
     assert.ok(waited < 2.5 * oneAnalysisMs + 1000, `the last version came ${waited} ms after the last keystroke (one analysis: ${oneAnalysisMs} ms)`);
   });
 
-  it('7. a long run of spaces above the cursor: completion in one pass', async () => {
+  it('7. a long run of spaces or blank lines: completion and format detection in one pass', async () => {
     client = await start();
-    for (const spaces of [40_000, 144_000]) {
-      const text = `trainer:\n  init:\n    note${' '.repeat(spaces)}x\n      `;
-      const name = `spaces-${spaces}.yaml`;
+    const cases: [string, string][] = [
+      ['spaces-40k.yaml', `trainer:\n  init:\n    note${' '.repeat(40_000)}x\n      `],
+      ['spaces-144k.yaml', `trainer:\n  init:\n    note${' '.repeat(144_000)}x\n      `],
+      // `/^\s*cluster\s*:/m` and `/^\s+memoryx\s*:/m` were quadratic in blank lines (40,000: 5 s).
+      ['blank.yaml', `a: 1${'\n'.repeat(40_000)}\n      `],
+      ['blank.cluster.yaml', `cluster:${'\n'.repeat(40_000)}x: [\n      `],
+    ];
+    for (const [name, text] of cases) {
       const probe = await openHostile(client, name, text);
       assertBounds(client, probe);
       const started = Date.now();
-      await client.request('textDocument/completion', { textDocument: { uri: uriOf(inWorkspace(name)) }, position: { line: 3, character: 6 } });
+      const last = text.split('\n').length - 1;
+      await client.request('textDocument/completion', { textDocument: { uri: uriOf(inWorkspace(name)) }, position: { line: last, character: 6 } });
       assert.ok(Date.now() - started < OTHER_DOCUMENT_MS * probe.load, `completion took ${Date.now() - started} ms`);
     }
   });

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { analyze } from '../../../language-server/core/analyze';
 import { parsedSourceOf, readConfig } from '../../../language-server/core/config/read';
-import { LineIndex, MAX_NESTING } from '../../../language-server/core/config/source';
+import { hasKeyLine, LineIndex, MAX_NESTING } from '../../../language-server/core/config/source';
 import { boundDiagnostics, MAX_DIAGNOSTICS_PER_DOCUMENT } from '../../../language-server/core/diagnosticLimits';
 import { resolveHardware } from '../../../language-server/core/sim/hardware';
 import { aggregateLayerBars } from '../../../language-server/core/sim/timeline';
@@ -94,6 +94,22 @@ describe('hostile input at the core', () => {
       for (const fix of d.fixes ?? []) assert.doesNotMatch(fix.title, /[\u0000-\u001f]/, fix.title);
     }
     assert.ok(diagnostics.some((d) => d.message.includes('\\u0007')), JSON.stringify(diagnostics));
+  });
+
+  it('finds `key:` lines without a regular expression', () => {
+    assert.equal(hasKeyLine('a: 1\ncluster :\n', 'cluster', 'top'), true);
+    assert.equal(hasKeyLine('a: 1\n  cluster:\n', 'cluster', 'top'), false);
+    assert.equal(hasKeyLine('a: 1\n\tmemoryx:\n', 'memoryx', 'indented'), true);
+    assert.equal(hasKeyLine('memoryx:\n', 'memoryx', 'indented'), false);
+    assert.equal(hasKeyLine('clusters: 1\n', 'cluster', 'any'), false);
+    assert.equal(hasKeyLine(`a: 1${'\n'.repeat(200_000)}  cluster:`, 'cluster', 'any'), true);
+  });
+
+  it('quotes at most 40 characters of a capacity it cannot read', () => {
+    const report = analyze('/w/c.cluster.yaml', `cluster:\n  memoryx:\n    capacity: "${'9'.repeat(50)}${' '.repeat(100_000)}x"\n`, noFiles).report;
+    const message = report.diagnostics.find((d) => d.range.start.line === 2)?.message ?? '';
+    assert.match(message, /is not a number with a unit/);
+    assert.ok(message.length < 200, `${message.length} characters`);
   });
 
   it("finds the cursor in the analysis's tree, and by indentation without one", () => {
