@@ -62,4 +62,8 @@ async function selectCluster(ctx: Ctx): Promise<void> {
   });
   if (!pick) return;
   await ctx.config.setCluster(pick.value);
+  // waferscope.cluster is a restricted setting: VS Code ignores the workspace's value until it is trusted.
+  if (!vscode.workspace.isTrusted && pick.value) {
+    void vscode.window.showInformationMessage('WaferScope: the cluster choice takes effect once you trust this workspace (Restricted Mode ignores workspace settings that name files).');
+  }
 }
