@@ -54,13 +54,18 @@ export class LineIndex {
 
   constructor(private readonly text: string) {
     const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 13 /* \r */) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
-      } else if (c === 10 /* \n */) {
-        starts.push(i + 1);
+    if (text.indexOf('\r') === -1) {
+      // The common case, at indexOf speed.
+      for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+    } else {
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 13 /* \r */) {
+          if (text.charCodeAt(i + 1) === 10) i++;
+          starts.push(i + 1);
+        } else if (c === 10 /* \n */) {
+          starts.push(i + 1);
+        }
       }
     }
     this.lineStarts = starts;
@@ -305,7 +310,7 @@ function parseYaml(text: string, lines: LineIndex): ParsedSource {
   // uniqueKeys is off: the library's check is quadratic in the size of a mapping; duplicates are
   // found here in linear time instead. A bare \r is a line break (YAML and LSP agree) that the
   // library does not break at: it is read as \n, which keeps every offset where it was.
-  const documents = YAML.parseAllDocuments(text.replace(/\r(?!\n)/g, '\n'), {
+  const documents = YAML.parseAllDocuments(text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text, {
     version: '1.1',
     uniqueKeys: false,
     prettyErrors: false,
@@ -489,19 +494,20 @@ export function jsonTooDeep(text: string, limit: number): number {
  * of 100,000 spaces costs 100,000 steps. An estimate on the safe side of the parser's own count.
  */
 export function yamlTooDeep(text: string, limit: number): number {
+  const SPACE = 32, TAB = 9, LF = 10, CR = 13, HASH = 35, DQUOTE = 34, SQUOTE = 39, BACKSLASH = 92;
+  const DASH = 45, COLON = 58, COMMA = 44, OPEN_SQUARE = 91, CLOSE_SQUARE = 93, OPEN_CURLY = 123, CLOSE_CURLY = 125;
+  const PIPE = 124, GREATER = 62;
   const indents: number[] = [];
   let flow = 0;
   let blockScalarIndent = -1;
   let i = 0;
-  while (i < text.length) {
+  const length = text.length;
+  while (i < length) {
     const lineStart = i;
-    let indent = 0;
-    while (i < text.length && text[i] === ' ') {
-      i++;
-      indent++;
-    }
-    const c = text[i];
-    const blank = i >= text.length || c === '\n' || c === '\r' || c === '#';
+    while (i < length && text.charCodeAt(i) === SPACE) i++;
+    const indent = i - lineStart;
+    const c = i < length ? text.charCodeAt(i) : LF;
+    const blank = c === LF || c === CR || c === HASH;
     if (blockScalarIndent >= 0 && (blank || indent > blockScalarIndent)) {
       i = skipLine(text, i);
       continue;
@@ -517,29 +523,33 @@ export function yamlTooDeep(text: string, limit: number): number {
     }
     let dashes = 0;
     let valueStart = true;
-    let last = '';
-    for (; i < text.length && text[i] !== '\n' && text[i] !== '\r'; i++) {
-      const ch = text[i]!;
-      if (ch === ' ' || ch === '\t') continue;
-      if (ch === '#' && (i === lineStart || text[i - 1] === ' ' || text[i - 1] === '\t')) {
+    let last = 0;
+    for (; i < length; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch === LF || ch === CR) break;
+      if (ch === SPACE || ch === TAB) continue;
+      if (ch === HASH && (i === lineStart || text.charCodeAt(i - 1) === SPACE || text.charCodeAt(i - 1) === TAB)) {
         i = skipLine(text, i) - 1;
         break;
       }
-      if (ch === '"' || ch === "'") {
-        const quote = ch;
-        for (i++; i < text.length && text[i] !== quote && text[i] !== '\n' && text[i] !== '\r'; i++) if (quote === '"' && text[i] === '\\') i++;
+      if (ch === DQUOTE || ch === SQUOTE) {
+        for (i++; i < length; i++) {
+          const q = text.charCodeAt(i);
+          if (q === ch || q === LF || q === CR) break;
+          if (ch === DQUOTE && q === BACKSLASH) i++;
+        }
         valueStart = false;
-        last = quote;
+        last = ch;
         continue;
       }
-      if (ch === '-' && valueStart && flow === 0 && (text[i + 1] === ' ' || text[i + 1] === undefined)) {
+      if (ch === DASH && valueStart && flow === 0 && (i + 1 >= length || text.charCodeAt(i + 1) === SPACE)) {
         dashes++;
-      } else if ((ch === '[' || ch === '{') && (flow > 0 || valueStart)) {
+      } else if ((ch === OPEN_SQUARE || ch === OPEN_CURLY) && (flow > 0 || valueStart)) {
         flow++;
         valueStart = true;
-      } else if ((ch === ']' || ch === '}') && flow > 0) {
+      } else if ((ch === CLOSE_SQUARE || ch === CLOSE_CURLY) && flow > 0) {
         flow--;
-      } else if (ch === ':' || ch === ',') {
+      } else if (ch === COLON || ch === COMMA) {
         valueStart = true;
       } else {
         valueStart = false;
@@ -548,7 +558,8 @@ export function yamlTooDeep(text: string, limit: number): number {
       last = ch;
     }
     // `key: |` or `key: >-`: the more-indented lines that follow are text, not structure.
-    if (flow === 0 && (last === '|' || last === '>' || /[|>][-+0-9]*$/.test(text.slice(Math.max(lineStart, i - 4), i).trimEnd()))) {
+    const indicatorTail = last === DASH || last === 43 /* + */ || (last >= 48 && last <= 57);
+    if (flow === 0 && (last === PIPE || last === GREATER || (indicatorTail && /[|>][-+0-9]*$/.test(text.slice(Math.max(lineStart, i - 4), i).trimEnd())))) {
       blockScalarIndent = indent;
     }
     i = skipLine(text, i);
@@ -558,8 +569,12 @@ export function yamlTooDeep(text: string, limit: number): number {
 
 /** Offset of the next line's start. */
 function skipLine(text: string, i: number): number {
-  while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
-  if (text[i] === '\r' && text[i + 1] === '\n') return i + 2;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 10) return i + 1;
+    if (c === 13) return text.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
+    i++;
+  }
   return i + 1;
 }
 
