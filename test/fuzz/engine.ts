@@ -7,7 +7,7 @@
  *
  * The same engine runs a few thousand documents in the protocol tier and 100,000 in `npm run fuzz`.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { LspTestClient, fileUri } from '../protocol/lspClient';
@@ -33,8 +33,9 @@ export interface FuzzReport {
   /** Requests and diagnostics that took more than SLOW_MS. */
   over1s: number;
   /**
-   * Those of them that were also slower than LOAD_FACTOR times the unmutated 1T example's analysis
-   * timed in the same lane shortly before: slow for this server, not only for a loaded machine.
+   * Those of them that were also slower than LOAD_FACTOR times a reference analysis timed in the same
+   * lane shortly before (the 1T example grown to REFERENCE_CHARS, scaled by the document's size):
+   * slow for this server, not only for a loaded machine.
    */
   slow: number;
   /** Error responses other than InvalidParams, `internal-error` diagnostics, and handler failures in the log. */
@@ -52,7 +53,9 @@ export interface FuzzReport {
 
 export const SLOW_MS = 1000;
 /** How much slower than the reference analysis, timed in the same run, a request may be. */
-const LOAD_FACTOR = 8;
+const LOAD_FACTOR = 4;
+/** The reference's size: about what the mutations grow a document to. */
+const REFERENCE_LINES = 4000;
 /** Re-time the reference analysis this often (documents per lane): the machine's load changes. */
 const CALIBRATE_EVERY = 100;
 /** A request not answered in this long is a hang (a loaded 2-core machine answers in milliseconds). */
@@ -267,7 +270,7 @@ async function fuzzLane(
     open.clear();
   };
   // The reference: the shipped 1T example (one full simulation), timed now and then in this lane.
-  const reference = readFileSync('examples/1t/gpt-1t.yaml', 'utf8');
+  const reference = `${readFileSync('examples/1t/gpt-1t.yaml', 'utf8')}\nextra:\n${Array.from({ length: REFERENCE_LINES }, (_, i) => `  key_${i}: ${i}\n`).join('')}`;
   const referenceUri = fileUri(`${WORKSPACE}/lane${lane}/reference.yaml`);
   let referenceMs = 0;
   const calibrate = async () => {
@@ -278,10 +281,10 @@ async function fuzzLane(
     if (process.env.WAFERSCOPE_FUZZ_DEBUG) options.log?.(`lane ${lane}: reference analysis ${referenceMs} ms`);
   };
   /** Counts a time over SLOW_MS; slow when also far over the reference (a loaded machine slows both). */
-  const timing = (ms: number, what: string) => {
+  const timing = (ms: number, what: string, chars: number) => {
     if (ms <= SLOW_MS) return;
     report.over1s++;
-    if (ms > LOAD_FACTOR * referenceMs) {
+    if (ms > LOAD_FACTOR * referenceMs * Math.max(1, chars / reference.length)) {
       report.slow++;
       note('slow', `${what}: ${ms} ms (reference analysis ${referenceMs} ms)`);
     }
@@ -332,7 +335,11 @@ async function fuzzLane(
         await restart();
         continue;
       }
-      timing(published.ms, `diagnostics of document ${n} (lane ${lane}, ${seed.name}, ${text.length} characters)`);
+      timing(published.ms, `diagnostics of document ${n} (lane ${lane}, ${seed.name}, ${text.length} characters)`, text.length);
+      // WAFERSCOPE_FUZZ_KEEP=<dir>: slow documents are written there, to reproduce outside the fuzz.
+      if (published.ms > SLOW_MS && process.env.WAFERSCOPE_FUZZ_KEEP) {
+        writeFileSync(join(process.env.WAFERSCOPE_FUZZ_KEEP, `lane${lane}-doc${n}${uri.slice(uri.lastIndexOf('.'))}`), text);
+      }
       const diagnostics = published.value as Diagnostic[];
       const lines = lspLineLengths(text);
       if (diagnostics.length > MAX_DIAGNOSTICS) {
@@ -369,7 +376,7 @@ async function fuzzLane(
           note('unanswered', `${method} on document ${n}`);
           continue;
         }
-        timing(outcome.ms, `${method} on document ${n} (lane ${lane}, ${text.length} characters)`);
+        timing(outcome.ms, `${method} on document ${n} (lane ${lane}, ${text.length} characters)`, text.length);
         if (!outcome.ok && (outcome.error as { code?: number }).code !== INVALID_PARAMS) {
           report.internalErrors++;
           note('error response', `${method}: ${String((outcome.error as Error).message)} (document ${n})`);
