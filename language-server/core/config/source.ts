@@ -422,9 +422,8 @@ export function hasKeyLine(text: string, key: string, where: 'top' | 'indented' 
       while (j < text.length && (text[j] === ' ' || text[j] === '\t')) j++;
       if (text[j] === ':') return true;
     }
-    const next = text.indexOf('\n', i);
-    if (next === -1) break;
-    at = next + 1;
+    if (i >= text.length) break;
+    at = skipLine(text, i);
   }
   return false;
 }

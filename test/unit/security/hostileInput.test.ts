@@ -103,6 +103,7 @@ describe('hostile input at the core', () => {
     assert.equal(hasKeyLine('memoryx:\n', 'memoryx', 'indented'), false);
     assert.equal(hasKeyLine('clusters: 1\n', 'cluster', 'any'), false);
     assert.equal(hasKeyLine(`a: 1${'\n'.repeat(200_000)}  cluster:`, 'cluster', 'any'), true);
+    assert.equal(hasKeyLine('a: 1\rcluster:\r', 'cluster', 'top'), true, 'a bare CR ends a line');
   });
 
   it('quotes at most 40 characters of a capacity it cannot read', () => {
