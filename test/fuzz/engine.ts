@@ -17,6 +17,8 @@ export interface FuzzOptions {
   documents: number;
   /** Servers fuzzed side by side (each its own process and random stream); default 1. */
   concurrency?: number;
+  /** Number of the first lane (its random stream), to replay one lane of an earlier run alone. */
+  firstLane?: number;
   /** Progress every this many documents (0: silent). */
   progressEvery?: number;
   log?: (line: string) => void;
@@ -231,7 +233,8 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   };
   const lanes = Math.max(1, Math.min(options.concurrency ?? 1, options.documents));
   const share = (lane: number) => Math.floor(options.documents / lanes) + (lane < options.documents % lanes ? 1 : 0);
-  await Promise.all(Array.from({ length: lanes }, (_, lane) => fuzzLane(options, lane, share(lane), seeds, report, note, started)));
+  const first = options.firstLane ?? 0;
+  await Promise.all(Array.from({ length: lanes }, (_, lane) => fuzzLane(options, first + lane, share(lane), seeds, report, note, started)));
   report.seconds = (Date.now() - started) / 1000;
   return report;
 }

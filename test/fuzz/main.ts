@@ -12,6 +12,8 @@ const { values } = parseArgs({
     documents: { type: 'string', default: '100000' },
     seed: { type: 'string', default: '12' },
     concurrency: { type: 'string', default: String(availableParallelism()) },
+    /** Replays one lane of an earlier run: --first-lane 1 --concurrency 1 --documents <n>. */
+    'first-lane': { type: 'string', default: '0' },
   },
 });
 
@@ -20,6 +22,7 @@ async function main(): Promise<number> {
     seed: Number(values.seed),
     documents: Number(values.documents),
     concurrency: Number(values.concurrency),
+    firstLane: Number(values['first-lane']),
     progressEvery: 1000,
     log: (line) => console.log(line),
   });
