@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { fuzz } from '../fuzz/engine';
 
-const DOCUMENTS = Number(process.env.WAFERSCOPE_FUZZ_DOCUMENTS ?? 2000);
+const DOCUMENTS = Number(process.env.WAFERSCOPE_FUZZ_DOCUMENTS ?? 3000);
 
 describe('protocol fuzz', function () {
   this.timeout(600_000);
