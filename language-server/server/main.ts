@@ -101,6 +101,15 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   };
 });
 
+/** The document a standard request is about (and its position, when it has one), checked. */
+function documentUri(method: string, params: unknown, withPosition = false): string {
+  const request = params as { textDocument?: { uri?: unknown }; position?: unknown } | null;
+  const uri = request?.textDocument?.uri;
+  if (typeof uri !== 'string' || uri === '') throw new ProtocolError(method, 'textDocument.uri', 'must be a document uri');
+  if (withPosition && !isPosition(request?.position)) throw new ProtocolError(method, 'position', 'must have whole, non-negative line and character');
+  return uri;
+}
+
 /** The file-system folders of the workspace (references to cluster files must stay inside them). */
 function folderPaths(uris: string[]): string[] {
   return uris
@@ -196,9 +205,9 @@ function publish(uri: string, analysis: Analysis, version: number): void {
 
 connection.onHover((params) =>
   guard('hover', null, () => {
-    if (!isPosition(params?.position)) throw new ProtocolError('textDocument/hover', 'position', 'must have whole, non-negative line and character');
-    const document = documents.get(params.textDocument.uri);
-    const analysis = workspace.analysisOf(params.textDocument.uri);
+    const uri = documentUri('textDocument/hover', params, true);
+    const document = documents.get(uri);
+    const analysis = workspace.analysisOf(uri);
     if (!document || !analysis) return null;
     const dependents = analysis.document.format === 'cluster' ? workspace.dependentsOf(filePath(document.uri)) : [];
     return hover(document.getText(), analysis, params.position, dependents);
@@ -207,9 +216,9 @@ connection.onHover((params) =>
 
 connection.onCompletion((params) =>
   guard('completion', null, () => {
-    if (!isPosition(params?.position)) throw new ProtocolError('textDocument/completion', 'position', 'must have whole, non-negative line and character');
-    const document = documents.get(params.textDocument.uri);
-    const analysis = workspace.analysisOf(params.textDocument.uri);
+    const uri = documentUri('textDocument/completion', params, true);
+    const document = documents.get(uri);
+    const analysis = workspace.analysisOf(uri);
     if (!document || !analysis) return null;
     return completions(document.getText(), analysis, params.position, document.uri);
   }),
@@ -217,7 +226,7 @@ connection.onCompletion((params) =>
 
 connection.onCodeAction((params) =>
   guard('code actions', [], () =>
-    quickFixes(params.textDocument.uri, Array.isArray(params?.context?.diagnostics) ? params.context.diagnostics : [], (path) =>
+    quickFixes(documentUri('textDocument/codeAction', params), Array.isArray(params?.context?.diagnostics) ? params.context.diagnostics : [], (path) =>
       workspace.isWorkspaceFile(path, filePath(params.textDocument.uri)),
     ),
   ),
@@ -225,16 +234,18 @@ connection.onCodeAction((params) =>
 
 connection.onCodeLens((params) =>
   guard('code lens', [], () => {
-    const analysis = workspace.analysisOf(params.textDocument.uri);
-    return analysis ? codeLenses(params.textDocument.uri, analysis) : [];
+    const uri = documentUri('textDocument/codeLens', params);
+    const analysis = workspace.analysisOf(uri);
+    return analysis ? codeLenses(uri, analysis) : [];
   }),
 );
 
 connection.languages.inlayHint.on((params) =>
   guard('inlay hints', [], () => {
-    const document = documents.get(params.textDocument.uri);
-    const analysis = workspace.analysisOf(params.textDocument.uri);
-    return document && analysis ? inlayHints(analysis, params.range) : [];
+    const uri = documentUri('textDocument/inlayHint', params);
+    const document = documents.get(uri);
+    const analysis = workspace.analysisOf(uri);
+    return document && analysis && params.range ? inlayHints(analysis, params.range) : [];
   }),
 );
 

@@ -100,8 +100,9 @@ function assertBounds(client: LspTestClient, probe: Probe, sameSizeMs?: number):
   if (rss !== undefined) assert.ok(rss < RSS_MB, `server peak RSS ${rss.toFixed(0)} MB`);
 }
 
+/** The CLI, with a 400 MB heap: a flood that needed 2.1 GB would end it with an out-of-memory abort. */
 function cli(cwd: string, ...args: string[]): { code: number | null; out: string } {
-  const run = spawnSync(process.execPath, [resolve('dist/cli.js'), ...args], { cwd, encoding: 'utf8', timeout: 20000 });
+  const run = spawnSync(process.execPath, ['--max-old-space-size=400', resolve('dist/cli.js'), ...args], { cwd, encoding: 'utf8', timeout: 20000 });
   return { code: run.status, out: `${run.stdout}${run.stderr}` };
 }
 
@@ -229,6 +230,7 @@ describe('hostile input through the protocol (issue 12)', function () {
     assertBounds(client, large, benign.firstDiagnosticMs);
     writeFileSync(inWorkspace('flood.yaml'), big);
     const run = cli(workspace, 'report', 'flood.yaml', '--json');
+    assert.equal(run.code, 1, run.out.slice(-500));
     assert.ok(JSON.parse(run.out.slice(0, run.out.lastIndexOf('}') + 1)).diagnostics.length <= 500);
   });
 
@@ -364,6 +366,8 @@ describe('hostile input through the protocol (issue 12)', function () {
       ['waferscope/heatmap', { uri, layer: 'x' }],
       ['waferscope/timeline', { uri, systems: -1 }],
       ['textDocument/hover', { textDocument: { uri }, position: null }],
+      ['textDocument/codeLens', null],
+      ['textDocument/completion', { textDocument: null, position: { line: 0, character: 0 } }],
     ] as const) {
       await assert.rejects(client.request(method, params), (error: { code?: number }) => error.code === INVALID_PARAMS, `${method} ${JSON.stringify(params)}`);
     }
