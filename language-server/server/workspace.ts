@@ -99,7 +99,18 @@ export class ConfigWorkspace {
         this.entries.set(uri, { version, generation, analysis });
         this.onAnalysis(uri, analysis, version);
       })
-      .catch((error: unknown) => this.logError(`analysis of ${uri} failed: ${String(error)}`));
+      .catch((error: unknown) => {
+        this.logError(`analysis of ${uri} failed: ${String(error)}`);
+        if (this.openDocument(uri)?.version !== version) return;
+        // The document still gets an answer: why it has no analysis, instead of silence.
+        const failed = analyze(filePath(uri), '', { readFile: () => undefined });
+        const reason = error instanceof Error ? error.message : String(error);
+        failed.report.diagnostics = [
+          { severity: 'error', code: 'internal-error', message: `WaferScope could not analyse this file: ${reason}.`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } },
+        ];
+        this.entries.set(uri, { version, generation, analysis: failed });
+        this.onAnalysis(uri, failed, version);
+      });
   }
 
   /** Schedules an analysis after the debounce; a newer edit supersedes a pending one. */
