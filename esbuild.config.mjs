@@ -73,7 +73,8 @@ if (!production) {
   // Unit and protocol suites run in plain Node; the integration suite runs inside VS Code.
   const unit = [...testFiles('test/unit'), ...testFiles('test/protocol')];
   if (unit.length) {
-    builds.push({ ...node, entryPoints: unit, outbase: 'test', outdir: 'dist/test', external: ['mocha'] });
+    // test/fuzz/main.ts is `npm run fuzz`, the full-size protocol fuzz.
+    builds.push({ ...node, entryPoints: [...unit, 'test/fuzz/main.ts'], outbase: 'test', outdir: 'dist/test', external: ['mocha'] });
   }
   const integration = testFiles('test/integration');
   if (integration.length) {

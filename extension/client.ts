@@ -38,6 +38,8 @@ export function createClient(context: vscode.ExtensionContext, output: vscode.Lo
   const restarts: number[] = [];
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
+    // Evaluated at every (re)start: an untrusted workspace reads no cluster file outside its folders.
+    initializationOptions: () => ({ workspaceTrusted: vscode.workspace.isTrusted }),
     outputChannel: output,
     traceOutputChannel: output,
     middleware: {

@@ -51,6 +51,8 @@ export class Ctx implements vscode.Disposable, PanelBackend {
       this.resultEmitter,
       this.webviewMessageEmitter,
       vscode.window.onDidChangeActiveTextEditor(() => this.onActiveEditorChanged()),
+      // The server learns the trust at start (initializationOptions); granting it needs a fresh one.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.restart()),
     );
   }
 

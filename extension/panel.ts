@@ -27,6 +27,8 @@ import {
   type PlanApplyParams,
   type PlanApplyResult,
 } from '../protocol';
+import { parseWebviewMessage, ProtocolError } from '../protocol/validate';
+import { LatestOnly } from './latestOnly';
 
 export interface PanelBackend {
   /** The latest server result for a document, if any. */
@@ -49,6 +51,11 @@ export class WaferScopePanel implements vscode.Disposable {
   private pendingView: PanelView | undefined;
   private lastVersion = -1;
   private readonly disposables: vscode.Disposable[] = [];
+  /** One heatmap and one timeline request at a time; the latest asked for wins. */
+  private readonly heatmapRequests = new LatestOnly<number>((layer) => this.requestHeatmap(layer));
+  private readonly timelineRequests = new LatestOnly<number>((systems) => this.requestTimeline(systems));
+  /** Plan inputs typed fast (what-if fields) become one request at a time, the latest. */
+  private readonly planRequests = new LatestOnly<Extract<WebviewToHost, { type: 'requestPlan' }>>((message) => this.requestPlan(message));
 
   /** `force`: send the current result even when the webview already has it (Run Simulation). */
   static show(context: vscode.ExtensionContext, backend: PanelBackend, view?: PanelView, force = false): WaferScopePanel {
@@ -101,7 +108,7 @@ export class WaferScopePanel implements vscode.Disposable {
     panel.webview.html = this.html();
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((message: WebviewToHost) => this.onMessage(message)),
+      panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)),
       panel.onDidChangeViewState(() => {
         if (panel.visible) this.update();
       }),
@@ -127,7 +134,16 @@ export class WaferScopePanel implements vscode.Disposable {
     else this.pendingView = view;
   }
 
-  private async onMessage(message: WebviewToHost): Promise<void> {
+  /** Every message is checked before it is used: the webview runs a page, and a page can send anything. */
+  private onMessage(raw: unknown): void {
+    let message: WebviewToHost;
+    try {
+      message = parseWebviewMessage(raw);
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      this.backend.log(`panel: ignored a malformed webview message (${error.message})`);
+      return;
+    }
     this.backend.recordWebviewMessage(message);
     switch (message.type) {
       case 'ready':
@@ -140,50 +156,20 @@ export class WaferScopePanel implements vscode.Disposable {
         }
         this.update(true);
         break;
-      case 'requestHeatmap': {
-        const uri = this.shownUri;
-        if (!uri) return;
-        try {
-          const payload = await this.backend.request<HeatmapParams, HeatmapPayload | null>(HeatmapMethod, {
-            uri,
-            layer: message.layer,
-          });
-          if (payload) this.post({ type: 'heatmap', payload });
-        } catch (error) {
-          this.fail('heatmap', error);
-        }
+      case 'requestHeatmap':
+        this.heatmapRequests.submit(message.layer);
         break;
-      }
-      case 'requestTimeline': {
-        const uri = this.shownUri;
-        if (!uri) return;
-        try {
-          const payload = await this.backend.request<TimelineParams, TimelinePayload | null>(TimelineMethod, {
-            uri,
-            systems: message.systems,
-          });
-          if (payload) this.post({ type: 'timeline', payload });
-        } catch (error) {
-          this.fail('timeline', error);
-        }
+      case 'requestTimeline':
+        this.timelineRequests.submit(message.systems);
         break;
-      }
-      case 'requestPlan': {
-        const uri = this.shownUri;
-        if (!uri) return;
-        try {
-          const payload = await this.backend.request<PlanParams, PlanPayload | null>(PlanMethod, { ...message.params, uri, requestId: message.requestId });
-          if (payload) this.post({ type: 'plan', payload });
-        } catch (error) {
-          this.fail('plan', error);
-        }
+      case 'requestPlan':
+        this.planRequests.submit(message);
         break;
-      }
       case 'applyPlan':
-        await this.applyPlan(message);
+        void this.applyPlan(message);
         break;
       case 'export':
-        await this.export(message);
+        void this.export(message);
         break;
       case 'rendered':
         break;
@@ -236,6 +222,30 @@ export class WaferScopePanel implements vscode.Disposable {
     } catch (error) {
       this.fail('plan edits', error);
       this.post({ type: 'planApplied', ok: false, message: 'The plan could not be applied.' });
+    }
+  }
+
+  private requestPlan(message: Extract<WebviewToHost, { type: 'requestPlan' }>): Promise<void> {
+    return this.forward<PlanParams, PlanPayload>('plan', PlanMethod, (uri) => ({ ...message.params, uri, requestId: message.requestId }), (payload) => ({ type: 'plan', payload }));
+  }
+
+  private requestHeatmap(layer: number): Promise<void> {
+    return this.forward<HeatmapParams, HeatmapPayload>('heatmap', HeatmapMethod, (uri) => ({ uri, layer }), (payload) => ({ type: 'heatmap', payload }));
+  }
+
+  private requestTimeline(systems: number): Promise<void> {
+    return this.forward<TimelineParams, TimelinePayload>('timeline', TimelineMethod, (uri) => ({ uri, systems }), (payload) => ({ type: 'timeline', payload }));
+  }
+
+  /** One server request for the shown document; its answer goes to the webview, its failure too. */
+  private async forward<P, R>(what: string, method: string, params: (uri: string) => P, message: (payload: R) => HostToWebview): Promise<void> {
+    const uri = this.shownUri;
+    if (!uri) return;
+    try {
+      const payload = await this.backend.request<P, R | null>(method, params(uri));
+      if (payload) this.post(message(payload));
+    } catch (error) {
+      this.fail(what, error);
     }
   }
 

@@ -8,10 +8,11 @@
  * Exit codes: 0 no error diagnostics, 1 error diagnostics, 2 unreadable input or bad usage.
  * `plan` exits 1 when no plan meets the deadline (or none can run at all).
  */
-import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyze, type Analysis } from '../core/analyze';
+import { readRegularFile, WorkspaceFiles } from '../core/fileAccess';
+import { MAX_CONFIG_BYTES } from '../core/config/read';
 import { formatReport, formatScaling } from '../core/format/reportText';
 import { sweep } from '../core/sim/simulate';
 import { planRun, type PlanOptions } from '../core/plan/plan';
@@ -28,6 +29,8 @@ or a *.cluster.yaml. --cluster acts like the waferscope.cluster setting: a confi
 is used (one CS-3 with a 55 TB MemoryX). --read-as acts like the waferscope.readAs setting: a
 Hugging Face model_type outside the architecture table is read as a supported one, approximately
 (marked ≈); without it such a config gets no count.
+is used (one CS-3 with a 55 TB MemoryX). A cluster file named by a config must lie under the
+current directory; --cluster may name any file.
 
 plan searches 1 to --max-systems systems (default: the preset's maximum), every micro-batch
 that fits and every MemoryX tier that holds the model, for --tokens (default: the config's
@@ -50,15 +53,13 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
+/** The file named on the command line: a regular file of at most MAX_CONFIG_BYTES, never a FIFO or a device. */
 function readInput(path: string): string {
-  let size: number;
-  try {
-    size = statSync(path).size;
-  } catch {
-    throw new UsageError(`cannot read ${path}: no such file`);
-  }
-  if (size > 64 * 1024 * 1024) throw new UsageError(`${path} is ${size} bytes; configs are small text files`);
-  return readFileSync(path, 'utf8');
+  const result = readRegularFile(path, MAX_CONFIG_BYTES);
+  if ('text' in result) return result.text;
+  if (result.refused === 'missing') throw new UsageError(`cannot read ${path}: no such file`);
+  if (result.refused === 'not-a-regular-file') throw new UsageError(`${path} is not a regular file; configs are small text files`);
+  throw new UsageError(`${path} is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MB; configs are small text files`);
 }
 
 function parseSystems(text: string | undefined): number[] | undefined {
@@ -122,15 +123,14 @@ function run(argv: string[]): number {
   const text = readInput(path);
   const systems = parseSystems(values.systems);
   if (command === 'report' && systems && systems.length !== 1) throw new UsageError('report takes one --systems N');
+  const clusterPath = values.cluster ? resolve(values.cluster) : undefined;
+  // The workspace of a CI job is the directory it runs in; a config from a pull request cannot make
+  // the CLI read (and print) a file outside it. --cluster, typed by whoever runs the CLI, may.
+  const files = new WorkspaceFiles({ roots: [process.cwd()], explicit: clusterPath ? [clusterPath] : [] });
   const analysis = analyze(path, text, {
-    readFile: (p) => {
-      try {
-        return readFileSync(p, 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
-    settingClusterPath: values.cluster ? resolve(values.cluster) : undefined,
+    readFile: (p) => files.read(p),
+    isWorkspaceFile: (p) => files.isInside(p),
+    settingClusterPath: clusterPath,
     systems: command === 'report' ? systems?.[0] : undefined,
     readAs: parseReadAs(values['read-as']),
   });

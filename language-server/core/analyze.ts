@@ -5,6 +5,7 @@
  */
 import { basename, dirname, join } from 'node:path';
 import { batchProblems } from './config/checks';
+import { formatNumber } from './config/context';
 import { readConfig } from './config/read';
 import { DEFAULT_CLUSTER, resolveCluster } from './config/cluster';
 import { newClusterFileText } from './format/clusterFile';
@@ -17,6 +18,7 @@ import type { ClusterSummary, ConstantUse, FitStatus, ModelSummary, Report } fro
 import { HF_TRAINING_ASSUMPTIONS } from './config/hf';
 import type { ClusterDescription, ConfigDocument, CoreDiagnostic, FixData, ModelStructure, Range, RelatedLocation } from './types';
 import { lensSummary } from './format/summary';
+import { boundDiagnostics } from './diagnosticLimits';
 import { closestConstantName, overridableConstantNames, presetName, resolveHardware } from './sim/hardware';
 
 export interface AnalyzeOptions {
@@ -30,6 +32,8 @@ export interface AnalyzeOptions {
   headroomWarning?: number;
   /** `waferscope.readAs`: HF model type -> supported type to read it as (an approximate count). */
   readAs?: Record<string, string>;
+  /** Whether a file lies inside the workspace (messages about files outside quote none of their text). */
+  isWorkspaceFile?: (absolutePath: string) => boolean;
 }
 
 export interface Analysis {
@@ -101,6 +105,7 @@ function analyzeWith(file: string, text: string, options: AnalyzeOptions): Analy
     settingPath: options.settingClusterPath,
     readFile: options.readFile,
     systemsOverride: options.systems,
+    isWorkspaceFile: options.isWorkspaceFile,
   });
   diagnostics.push(...resolved.diagnostics);
   const cluster = resolved.cluster;
@@ -176,10 +181,9 @@ function hasErrors(diagnostics: CoreDiagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }
 
+/** Sorted by position, at most 500 with a summary of the rest, control characters escaped. */
 function sortDiagnostics(diagnostics: CoreDiagnostic[]): CoreDiagnostic[] {
-  return [...diagnostics].sort(
-    (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
-  );
+  return boundDiagnostics(diagnostics);
 }
 
 function modelSummary(document: ConfigDocument, structure: ModelStructure): ModelSummary {
@@ -326,7 +330,7 @@ function hfTrainingAssumptions(): ConstantUse[] {
 
 /** Overrides must name a documented hardware constant; a typo would silently change nothing. */
 function overrideDiagnostics(document: ConfigDocument, cluster: ClusterDescription): CoreDiagnostic[] {
-  const { unknownOverrides, invalidOverrides } = resolveHardware(cluster);
+  const { unknownOverrides, invalidOverrides, outOfRangeOverrides } = resolveHardware(cluster);
   const preset = presetName(cluster.system) ?? 'cs-3';
   // Zero, negative or non-finite values are ignored by the simulator (the preset value stays): say so.
   const invalid: CoreDiagnostic[] = invalidOverrides.map((name) => ({
@@ -335,7 +339,13 @@ function overrideDiagnostics(document: ConfigDocument, cluster: ClusterDescripti
     message: `overrides.${name} must be a positive number; the ${preset.toUpperCase()} preset value is used instead.`,
     range: document.sources[`cluster.overrides.${name}`]?.valueRange ?? document.sources['cluster.block']?.keyRange ?? START,
   }));
-  return [...invalid, ...unknownOverrides.map((name) => {
+  const outOfRange: CoreDiagnostic[] = outOfRangeOverrides.map(({ name, min, max }) => ({
+    severity: 'error',
+    code: 'out-of-range',
+    message: `overrides.${name} is outside the plausible range ${formatNumber(min)} to ${formatNumber(max)}; the ${preset.toUpperCase()} preset value is used instead.`,
+    range: document.sources[`cluster.overrides.${name}`]?.valueRange ?? document.sources['cluster.block']?.keyRange ?? START,
+  }));
+  return [...invalid, ...outOfRange, ...unknownOverrides.map((name) => {
     const source = document.sources[`cluster.overrides.${name}`];
     const suggestion = closestConstantName(name, preset);
     const diagnostic: CoreDiagnostic = {

@@ -34,6 +34,9 @@ export const DIAGNOSTIC_CODES = [
   // The planner (waferscope plan, the Plan tab)
   'plan-deadline-missed',
   'plan-no-candidate',
+  // Hostile or broken input
+  'too-deeply-nested',
+  'too-many-diagnostics',
   // A caught bug
   'internal-error',
 ] as const;

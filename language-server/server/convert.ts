@@ -53,16 +53,22 @@ export function toLspDiagnostic(diagnostic: CoreDiagnostic, uri?: string): Diagn
   };
 }
 
-/** Quick fixes straight from `diagnostic.data` (the yaml-language-server way). */
-export function quickFixes(uri: string, diagnostics: Diagnostic[]): CodeAction[] {
+/**
+ * Quick fixes straight from `diagnostic.data` (the yaml-language-server way). The data comes back
+ * from the client, so it is checked again: a fix whose edit targets another file outside the
+ * workspace (`mayEdit` false) or whose shape is wrong is not offered.
+ */
+export function quickFixes(uri: string, diagnostics: Diagnostic[], mayEdit: (path: string) => boolean = () => true): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
-    if (diagnostic.source !== 'waferscope') continue;
+    if (diagnostic?.source !== 'waferscope') continue;
     const data = diagnostic.data as Partial<DiagnosticData> | undefined;
-    for (const [index, fix] of (data?.fixes ?? []).entries()) {
+    const fixes = Array.isArray(data?.fixes) ? data.fixes : [];
+    for (const [index, fix] of fixes.entries()) {
+      if (!isFix(fix) || fix.edits.some((edit) => edit.file !== undefined && !mayEdit(edit.file))) continue;
       const action: CodeAction = { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: index === 0 };
       if (fix.edits.length) action.edit = workspaceEdit(uri, fix);
-      if (fix.command) action.command = { title: fix.title, command: fix.command };
+      if (typeof fix.command === 'string') action.command = { title: fix.title, command: fix.command };
       actions.push(action);
     }
   }
@@ -84,4 +90,19 @@ function workspaceEdit(uri: string, fix: FixData): WorkspaceEdit {
     documentChanges.push({ textDocument: { uri: target, version: null }, edits: [{ range: edit.range, newText: edit.newText }] });
   }
   return { documentChanges };
+}
+
+function isFix(value: unknown): value is FixData {
+  if (value === null || typeof value !== 'object') return false;
+  const fix = value as Partial<FixData>;
+  return (
+    typeof fix.title === 'string' &&
+    Array.isArray(fix.edits) &&
+    fix.edits.every((edit) => edit && typeof edit.newText === 'string' && (edit.file === undefined || typeof edit.file === 'string') && isRange(edit.range))
+  );
+}
+
+function isRange(range: unknown): boolean {
+  const r = range as { start?: { line?: unknown; character?: unknown }; end?: { line?: unknown; character?: unknown } } | null;
+  return !!r && [r.start, r.end].every((p) => !!p && Number.isInteger(p.line) && Number.isInteger(p.character));
 }

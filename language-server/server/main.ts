@@ -9,9 +9,11 @@ import {
   CodeLensRefreshRequest,
   createConnection,
   DidChangeConfigurationNotification,
+  ErrorCodes,
   type InitializeParams,
   type InitializeResult,
   ProposedFeatures,
+  ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
@@ -41,6 +43,7 @@ import {
 } from '../../protocol';
 import { workspaceOverview } from './overview';
 import { planApplyFor, planFor } from './plan';
+import { isPosition, parseHeatmapParams, parsePlanApplyParams, parsePlanParams, parseRunSimulationParams, parseTimelineParams, ProtocolError } from '../../protocol/validate';
 import type { Analysis } from '../core/analyze';
 import { formatReport } from '../core/format/reportText';
 import { clusterFileDiagnostics } from '../services/clusterFile';
@@ -49,7 +52,7 @@ import { CONVERT_TO_MODELZOO_KIND, convertToModelZooAction } from '../services/c
 import { completions } from '../services/completion';
 import { hover } from '../services/hover';
 import { inlayHints } from '../services/inlayHints';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { AnalysisWorker } from './analysisWorker';
 import { quickFixes, toLspDiagnostic } from './convert';
 import { heatmapFor, timelineFor } from './panelData';
@@ -71,11 +74,12 @@ function log(message: string): void {
   connection.console.log(message);
 }
 
-/** Runs a feature; an exception becomes a logged error and `fallback`. */
+/** Runs a feature; an exception becomes a logged error and `fallback`; bad params a typed InvalidParams error. */
 function guard<T>(feature: string, fallback: T, work: () => T): T {
   try {
     return work();
   } catch (error) {
+    if (error instanceof ProtocolError) throw new ResponseError(ErrorCodes.InvalidParams, error.message);
     connection.console.error(`${feature} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return fallback;
   }
@@ -86,8 +90,8 @@ process.on('uncaughtException', (error) => {
 });
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
-  const options = (params.initializationOptions ?? {}) as { debounceMs?: number };
-  const debounce = typeof options.debounceMs === 'number' ? options.debounceMs : DEFAULT_DEBOUNCE_MS;
+  const options = (params.initializationOptions ?? {}) as { debounceMs?: unknown; workspaceTrusted?: unknown };
+  const debounce = typeof options.debounceMs === 'number' && Number.isFinite(options.debounceMs) ? Math.max(0, options.debounceMs) : DEFAULT_DEBOUNCE_MS;
   canPullConfiguration = !!params.capabilities.workspace?.configuration;
   canRefreshLenses = !!params.capabilities.workspace?.codeLens?.refreshSupport;
   workspace = new ConfigWorkspace(
@@ -98,10 +102,12 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     new AnalysisWorker(join(__dirname, 'analysis-worker.js')),
     (message) => connection.console.error(message),
   );
-  const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
-  if (folder) workspace.workspaceRoot = URI.parse(folder).fsPath;
+  workspace.workspaceFolders = folderPaths(params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []));
+  // Only the client knows whether the user trusts the workspace; without word, it is not trusted.
+  workspace.trusted = options.workspaceTrusted === true;
   return {
     capabilities: {
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       textDocumentSync: TextDocumentSyncKind.Incremental,
       hoverProvider: true,
       completionProvider: { triggerCharacters: [':', ' '], resolveProvider: false },
@@ -113,7 +119,29 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   };
 });
 
+/** The document a standard request is about (and its position, when it has one), checked. */
+function documentUri(method: string, params: unknown, withPosition = false): string {
+  const request = params as { textDocument?: { uri?: unknown }; position?: unknown } | null;
+  const uri = request?.textDocument?.uri;
+  if (typeof uri !== 'string' || uri === '') throw new ProtocolError(method, 'textDocument.uri', 'must be a document uri');
+  if (withPosition && !isPosition(request?.position)) throw new ProtocolError(method, 'position', 'must have whole, non-negative line and character');
+  return uri;
+}
+
+/** The file-system folders of the workspace (references to cluster files must stay inside them). */
+function folderPaths(uris: string[]): string[] {
+  return uris
+    .map((uri) => (typeof uri === 'string' ? URI.parse(uri) : undefined))
+    .filter((uri) => uri?.scheme === 'file')
+    .map((uri) => uri!.fsPath);
+}
+
 connection.onInitialized(() => {
+  connection.workspace.onDidChangeWorkspaceFolders((event) => {
+    const removed = new Set(folderPaths(event.removed.map((f) => f.uri)));
+    workspace.workspaceFolders = [...workspace.workspaceFolders.filter((f) => !removed.has(f)), ...folderPaths(event.added.map((f) => f.uri))];
+    workspace.settingsChanged(workspace.settings);
+  });
   if (canPullConfiguration) {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: 'waferscope' });
   }
@@ -137,11 +165,13 @@ async function refreshSettings(): Promise<void> {
 
 type RawSettings = { cluster?: unknown; diagnostics?: { headroomWarning?: unknown }; readAs?: unknown };
 
-function readSettings(raw: RawSettings | null): Settings {
-  const cluster = typeof raw?.cluster === 'string' ? workspace.resolveSettingPath(raw.cluster.trim()) : '';
+function readSettings(raw: RawSettings | null | undefined): Settings {
+  if (raw === null || typeof raw !== 'object') raw = null;
+  const written = typeof raw?.cluster === 'string' ? raw.cluster.trim() : '';
+  const cluster = workspace.resolveSettingPath(written);
   const percent = raw?.diagnostics?.headroomWarning;
   const headroom = typeof percent === 'number' && Number.isFinite(percent) ? Math.min(Math.max(percent, 0), 90) / 100 : 0.1;
-  return { cluster, headroomWarning: headroom, readAs: readAsSetting(raw?.readAs) };
+  return { cluster, clusterAbsolute: written !== '' && isAbsolute(written), headroomWarning: headroom, readAs: readAsSetting(raw?.readAs) };
 }
 
 /** Only string -> string entries of `waferscope.readAs`; anything else in the object is ignored. */
@@ -218,8 +248,9 @@ function publish(uri: string, analysis: Analysis, version: number): void {
 
 connection.onHover((params) =>
   guard('hover', null, () => {
-    const document = documents.get(params.textDocument.uri);
-    const analysis = workspace.analysisOf(params.textDocument.uri);
+    const uri = documentUri('textDocument/hover', params, true);
+    const document = documents.get(uri);
+    const analysis = workspace.analysisOf(uri);
     if (!document || !analysis) return null;
     const dependents = analysis.document.format === 'cluster' ? workspace.dependentsOf(filePath(document.uri)) : [];
     return hover(document.getText(), analysis, params.position, dependents);
@@ -228,37 +259,45 @@ connection.onHover((params) =>
 
 connection.onCompletion((params) =>
   guard('completion', null, () => {
-    const document = documents.get(params.textDocument.uri);
-    const analysis = workspace.analysisOf(params.textDocument.uri);
+    const uri = documentUri('textDocument/completion', params, true);
+    const document = documents.get(uri);
+    const analysis = workspace.analysisOf(uri);
     if (!document || !analysis) return null;
     return completions(document.getText(), analysis, params.position, document.uri);
   }),
 );
 
 connection.onCodeAction((params) =>
-  guard('code actions', [], () => [
-    ...quickFixes(params.textDocument.uri, params.context.diagnostics),
-    ...convertToModelZooAction(params.textDocument.uri, workspace.analysisOf(params.textDocument.uri)),
-  ]),
+  guard('code actions', [], () => {
+    const uri = documentUri('textDocument/codeAction', params);
+    const diagnostics = Array.isArray(params?.context?.diagnostics) ? params.context.diagnostics : [];
+    return [
+      ...quickFixes(uri, diagnostics, (path) => workspace.isWorkspaceFile(path, filePath(uri))),
+      ...convertToModelZooAction(uri, workspace.analysisOf(uri)),
+    ];
+  }),
 );
 
 connection.onCodeLens((params) =>
   guard('code lens', [], () => {
-    const analysis = workspace.analysisOf(params.textDocument.uri);
-    return analysis ? codeLenses(params.textDocument.uri, analysis) : [];
+    const uri = documentUri('textDocument/codeLens', params);
+    const analysis = workspace.analysisOf(uri);
+    return analysis ? codeLenses(uri, analysis) : [];
   }),
 );
 
 connection.languages.inlayHint.on((params) =>
   guard('inlay hints', [], () => {
-    const document = documents.get(params.textDocument.uri);
-    const analysis = workspace.analysisOf(params.textDocument.uri);
-    return document && analysis ? inlayHints(analysis, params.range) : [];
+    const uri = documentUri('textDocument/inlayHint', params);
+    const document = documents.get(uri);
+    const analysis = workspace.analysisOf(uri);
+    return document && analysis && params.range ? inlayHints(analysis, params.range) : [];
   }),
 );
 
-connection.onRequest(RunSimulationMethod, (params: RunSimulationParams): RunSimulationResult =>
+connection.onRequest(RunSimulationMethod, (raw: unknown): RunSimulationResult =>
   guard<RunSimulationResult>('run simulation', { text: 'WaferScope: the simulation failed; see the language server log.', report: null, status: 'invalid' }, () => {
+    const params: RunSimulationParams = parseRunSimulationParams(RunSimulationMethod, raw);
     const analysis = workspace.analysisOf(params.uri);
     if (!analysis) return { text: `WaferScope: ${params.uri} is not open.`, report: null, status: 'not-a-config' };
     if (analysis.status === 'not-a-config') {
@@ -268,32 +307,36 @@ connection.onRequest(RunSimulationMethod, (params: RunSimulationParams): RunSimu
   }),
 );
 
-connection.onRequest(HeatmapMethod, (params: HeatmapParams, token: CancellationToken): HeatmapPayload | null =>
+connection.onRequest(HeatmapMethod, (raw: unknown, token: CancellationToken): HeatmapPayload | null =>
   guard('heatmap', null, () => {
+    const params: HeatmapParams = parseHeatmapParams(HeatmapMethod, raw);
     const analysis = workspace.analysisOf(params.uri);
     if (!analysis || token.isCancellationRequested) return null;
     return heatmapFor(params.uri, analysis, params.layer);
   }),
 );
 
-connection.onRequest(TimelineMethod, (params: TimelineParams, token: CancellationToken): TimelinePayload | null =>
+connection.onRequest(TimelineMethod, (raw: unknown, token: CancellationToken): TimelinePayload | null =>
   guard('timeline', null, () => {
+    const params: TimelineParams = parseTimelineParams(TimelineMethod, raw);
     const analysis = workspace.analysisOf(params.uri);
     if (!analysis || token.isCancellationRequested) return null;
     return timelineFor(params.uri, analysis, params.systems);
   }),
 );
 
-connection.onRequest(PlanMethod, (params: PlanParams, token: CancellationToken): PlanPayload | null =>
+connection.onRequest(PlanMethod, (raw: PlanParams, token: CancellationToken): PlanPayload | null =>
   guard('plan', null, () => {
+    const params = parsePlanParams(PlanMethod, raw);
     const analysis = workspace.analysisOf(params.uri);
     if (!analysis || token.isCancellationRequested) return null;
     return planFor(params.uri, analysis, params);
   }),
 );
 
-connection.onRequest(PlanApplyMethod, (params: PlanApplyParams): PlanApplyResult =>
+connection.onRequest(PlanApplyMethod, (raw: PlanApplyParams): PlanApplyResult =>
   guard<PlanApplyResult>('plan apply', { edits: [], createFiles: [], summary: '', error: 'The plan could not be turned into edits; see the language server log.' }, () => {
+    const params = parsePlanApplyParams(PlanApplyMethod, raw);
     const analysis = workspace.analysisOf(params.uri);
     if (!analysis) return { edits: [], createFiles: [], summary: '', error: `${params.uri} is not open.` };
     return planApplyFor(analysis, (path) => workspace.readFile(path), params);

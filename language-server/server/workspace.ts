@@ -4,16 +4,18 @@
  * the settings, and the debounce that keeps typing cheap. No LSP types here beyond the document
  * store; the handlers in main.ts translate.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { URI } from 'vscode-uri';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, type Analysis } from '../core/analyze';
+import { MAX_REFERENCED_FILE_BYTES, WorkspaceFiles, type FileAccessPolicy } from '../core/fileAccess';
 import type { AnalysisWorker } from './analysisWorker';
 
 export interface Settings {
   /** `waferscope.cluster`, resolved to an absolute path (empty: none). */
   cluster: string;
+  /** The setting was written as an absolute path (only such a setting may point outside the workspace). */
+  clusterAbsolute?: boolean;
   /** Fraction (the setting is in percent). */
   headroomWarning: number;
   /** `waferscope.readAs`: HF model type -> supported type to read it as (approximate). */
@@ -22,14 +24,12 @@ export interface Settings {
 
 export const DEFAULT_SETTINGS: Settings = { cluster: '', headroomWarning: 0.1 };
 
-/** Files larger than this are not read from disk for cross-file references (the reader rejects them anyway). */
-const MAX_REFERENCED_FILE_BYTES = 5 * 1024 * 1024;
-
 /**
- * Documents longer than this are analysed in the worker thread. Real configs are a few kB; parsing
- * 256 k characters of YAML takes on the order of 100 ms, past which other documents would wait.
+ * Documents longer than this are analysed in the worker thread. Real configs are a few kB (the
+ * largest shipped example is under 5 kB); 66 kB of broken YAML (one typo in a flow map) already
+ * takes the parser 100-250 ms, during which every other document would wait.
  */
-const LARGE_DOCUMENT_CHARS = 256 * 1024;
+export const LARGE_DOCUMENT_CHARS = 32 * 1024;
 
 interface Entry {
   version: number;
@@ -43,7 +43,14 @@ export class ConfigWorkspace {
   /** Bumped when anything outside a document changes (settings, a cluster file): cached analyses are stale. */
   private generation = 0;
   settings: Settings = DEFAULT_SETTINGS;
-  workspaceRoot: string | undefined;
+  /** The workspace folders (absolute paths); references must stay inside them. */
+  workspaceFolders: string[] = [];
+  /** VS Code's workspace trust; untrusted, not even an absolute setting reads outside the folders. */
+  trusted = false;
+
+  get workspaceRoot(): string | undefined {
+    return this.workspaceFolders[0];
+  }
 
   constructor(
     private readonly openDocument: (uri: string) => TextDocument | undefined,
@@ -74,8 +81,15 @@ export class ConfigWorkspace {
     const { uri, version } = document;
     const generation = this.generation;
     const openFiles: Record<string, string> = {};
+    // Only the open editors that can be this config's cluster go along (a copy each): the setting's
+    // file, or one the first-line `# waferscope: cluster=` comment names.
+    const text = document.getText();
+    const lineEnd = text.search(/[\r\n]/);
+    const firstLine = lineEnd === -1 ? text : text.slice(0, lineEnd);
     for (const other of this.allDocuments()) {
-      if (other.uri !== uri && /\.ya?ml$/i.test(other.uri) && other.getText().length < MAX_REFERENCED_FILE_BYTES) {
+      const otherPath = filePath(other.uri);
+      const candidate = otherPath === this.settings.cluster || (firstLine.includes('waferscope:') && firstLine.includes(basename(otherPath)));
+      if (other.uri !== uri && candidate && /\.ya?ml$/i.test(other.uri) && other.getText().length < MAX_REFERENCED_FILE_BYTES) {
         openFiles[filePath(other.uri)] = other.getText();
       }
     }
@@ -87,13 +101,26 @@ export class ConfigWorkspace {
         headroomWarning: this.settings.headroomWarning,
         readAs: this.settings.readAs,
         openFiles,
+        access: this.accessPolicy(filePath(uri)),
       })
       .then((analysis) => {
-        if (this.openDocument(uri)?.version !== version) return;
+        // Superseded in the queue (undefined), or the document changed while the worker ran.
+        if (!analysis || this.openDocument(uri)?.version !== version) return;
         this.entries.set(uri, { version, generation, analysis });
         this.onAnalysis(uri, analysis, version);
       })
-      .catch((error: unknown) => this.logError(`analysis of ${uri} failed: ${String(error)}`));
+      .catch((error: unknown) => {
+        this.logError(`analysis of ${uri} failed: ${String(error)}`);
+        if (this.openDocument(uri)?.version !== version) return;
+        // The document still gets an answer: why it has no analysis, instead of silence.
+        const failed = analyze(filePath(uri), '', { readFile: () => undefined });
+        const reason = error instanceof Error ? error.message : String(error);
+        failed.report.diagnostics = [
+          { severity: 'error', code: 'internal-error', message: `WaferScope could not analyse this file: ${reason}.`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } },
+        ];
+        this.entries.set(uri, { version, generation, analysis: failed });
+        this.onAnalysis(uri, failed, version);
+      });
   }
 
   /** Schedules an analysis after the debounce; a newer edit supersedes a pending one. */
@@ -138,6 +165,9 @@ export class ConfigWorkspace {
   dependentsOf(path: string): Analysis[] {
     const out: Analysis[] = [];
     for (const document of this.allDocuments()) {
+      // Only configs that used this cluster file are brought up to date; analysing every open
+      // document on each keystroke in a cluster file blocked the server for seconds.
+      if (this.entries.get(document.uri)?.analysis.clusterFile !== path) continue;
       const analysis = this.analysisOf(document.uri);
       if (analysis?.clusterFile === path) out.push(analysis);
     }
@@ -166,8 +196,11 @@ export class ConfigWorkspace {
 
   private run(document: TextDocument): Analysis {
     const file = filePath(document.uri);
+    const files = new WorkspaceFiles(this.accessPolicy(file));
     const analysis = analyze(file, document.getText(), {
-      readFile: (path) => this.readFile(path),
+      // Open editors win over the disk, so an unsaved cluster edit already counts.
+      readFile: (path) => files.read(path, (p) => this.openDocument(URI.file(p).toString())?.getText()),
+      isWorkspaceFile: (path) => files.isInside(path),
       settingClusterPath: this.settings.cluster || undefined,
       headroomWarning: this.settings.headroomWarning,
       readAs: this.settings.readAs,
@@ -176,17 +209,28 @@ export class ConfigWorkspace {
     return analysis;
   }
 
-  /** Open editors win over the disk, so an unsaved cluster edit already counts. */
-  readFile(path: string): string | undefined {
-    const uri = URI.file(path).toString();
-    const open = this.openDocument(uri);
-    if (open) return open.getText();
-    try {
-      if (statSync(path).size > MAX_REFERENCED_FILE_BYTES) return undefined;
-      return readFileSync(path, 'utf8');
-    } catch {
-      return undefined;
-    }
+  /**
+   * A file an analysis of `fromFile` (or a plan or overview of it) may read: open editors first
+   * (an unsaved cluster edit already counts), then the disk, within the access policy.
+   */
+  readFile(path: string, fromFile = path): string | undefined {
+    const files = new WorkspaceFiles(this.accessPolicy(fromFile));
+    return files.read(path, (p) => this.openDocument(URI.file(p).toString())?.getText());
+  }
+
+  /**
+   * What an analysis of `file` may read: the workspace folders (without any, the config's own
+   * folder), and outside them only an absolute `waferscope.cluster` setting in a trusted workspace.
+   */
+  accessPolicy(file: string): FileAccessPolicy {
+    const roots = this.workspaceFolders.length ? this.workspaceFolders : [dirname(file)];
+    const explicit = this.trusted && this.settings.clusterAbsolute && this.settings.cluster ? [this.settings.cluster] : [];
+    return { roots, explicit };
+  }
+
+  /** Whether a path lies inside the workspace folders of `fromFile`'s analysis (quick fixes edit nothing else). */
+  isWorkspaceFile(path: string, fromFile: string): boolean {
+    return new WorkspaceFiles(this.accessPolicy(fromFile)).isInside(path);
   }
 
   /** The `waferscope.cluster` setting, relative to the workspace folder when not absolute. */

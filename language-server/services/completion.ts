@@ -10,10 +10,10 @@ import {
   MarkupKind,
 } from 'vscode-languageserver-types';
 import type { Analysis } from '../core/analyze';
+import { parsedSourceOf } from '../core/config/read';
+import { entryOf, hasKeyLine, type ParsedSource, type SourceNode } from '../core/config/source';
 import { keysAt, lookupKey, OPTIMIZER_NAMES, type KeyDoc } from '../core/config/keys';
 import type { Position } from '../core/types';
-import { findNodeAtLocation, parseTree } from 'jsonc-parser';
-import { isMap, isScalar, parseDocument } from 'yaml';
 import { cursorPath, isJson } from './documentPath';
 import { clusterSnippet } from '../core/format/clusterFile';
 import { formatBytes, formatPercent } from '../core/format/units';
@@ -24,10 +24,11 @@ export function completions(text: string, analysis: Analysis, position: Position
   let format = analysis.document.format;
   if (format === 'unknown' && /\.cluster\.ya?ml$/i.test(uri)) format = 'cluster';
   const items: CompletionItem[] = [];
-  const at = cursorPath(text, position);
+  const parsed = parsedSourceOf(analysis.document);
+  const at = cursorPath(text, position, parsed);
   const json = isJson(text);
 
-  if (!json && at.onKey && at.path.length <= 1 && (format === 'unknown' || format === 'cluster') && !/^\s*cluster\s*:/m.test(text)) {
+  if (!json && at.onKey && at.path.length <= 1 && (format === 'unknown' || format === 'cluster') && !hasKeyLine(text, 'cluster', 'any')) {
     items.push({
       label: 'cluster',
       kind: CompletionItemKind.Snippet,
@@ -42,7 +43,7 @@ export function completions(text: string, analysis: Analysis, position: Position
   if (at.onKey) {
     const parent = at.keyRange ? at.path.slice(0, -1) : at.path;
     // Keys already written beside the cursor are not offered again (the one being typed is).
-    const seen = presentKeys(text, parent, json);
+    const seen = presentKeys(parsed?.text === text ? parsed : undefined, parent);
     const typing = at.keyRange ? String(at.path[at.path.length - 1]) : undefined;
     if (typing !== undefined) seen.delete(typing);
     // The new-cluster snippet already stands for the `cluster` key.
@@ -72,24 +73,20 @@ export function completions(text: string, analysis: Analysis, position: Position
   return { isIncomplete: false, items };
 }
 
-/** Keys of the mapping at `path`, read with the same parsers as the rest of the server. */
-function presentKeys(text: string, path: (string | number)[], json: boolean): Set<string> {
+/**
+ * Keys of the mapping at `path`, from the analysis's own parse of this version (no second parse of
+ * the document on every keystroke). Without one (the reader refused the file) nothing is hidden.
+ */
+function presentKeys(parsed: ParsedSource | undefined, path: (string | number)[]): Set<string> {
   const keys = new Set<string>();
-  try {
-    if (json) {
-      const root = parseTree(text);
-      const node = root && (path.length ? findNodeAtLocation(root, path) : root);
-      for (const property of node?.type === 'object' ? (node.children ?? []) : []) {
-        const key = property.children?.[0]?.value;
-        if (typeof key === 'string') keys.add(key);
-      }
-    } else {
-      const document = parseDocument(text);
-      const node = path.length ? document.getIn(path, true) : document.contents;
-      if (isMap(node)) for (const item of node.items) if (isScalar(item.key)) keys.add(String(item.key.value));
+  for (const document of parsed?.documents ?? []) {
+    let node: SourceNode | undefined = document.root;
+    for (const step of path) {
+      if (!node) break;
+      if (typeof step === 'number') node = node.kind === 'seq' ? node.items[step] : undefined;
+      else node = entryOf(node, step)?.value;
     }
-  } catch {
-    // A document too broken to read offers every key.
+    if (node?.kind === 'map') for (const entry of node.entries) keys.add(entry.key);
   }
   return keys;
 }

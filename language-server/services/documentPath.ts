@@ -1,10 +1,16 @@
 /**
  * Where the cursor is in a YAML or JSON config: the path of the key under it (or of the mapping it
- * is typing in), so hover and completion can look the key up. Parsed with the `yaml` package and
- * `jsonc-parser`, never by hand.
+ * is typing in), so hover and completion can look the key up.
+ *
+ * The document is not parsed again here: the source tree the analysis read (one parse per document
+ * version, see `parsedSourceOf`) answers where the cursor is. Without one (a large document analysed
+ * in the worker, a file the reader refused) a single linear pass over the lines above the cursor
+ * finds the enclosing keys by indentation; no regular expression runs on the document's lines.
+ * Positions follow the LSP's line rules (`\r\n`, `\r`, `\n`).
  */
 import { getLocation } from 'jsonc-parser';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { MAX_CONFIG_BYTES } from '../core/config/read';
+import { jsonTooDeep, LineIndex, MAX_NESTING, type ParsedSource, type SourceNode } from '../core/config/source';
 import type { Position, Range } from '../core/types';
 
 export interface CursorPath {
@@ -18,91 +24,110 @@ export interface CursorPath {
   prefix: string;
 }
 
-export function offsetAt(text: string, position: Position): number {
-  let line = 0;
-  let offset = 0;
-  while (line < position.line) {
-    const next = text.indexOf('\n', offset);
-    if (next < 0) return text.length;
-    offset = next + 1;
-    line++;
-  }
-  return Math.min(offset + position.character, text.length);
-}
+const NOWHERE: CursorPath = { path: [], onKey: false, prefix: '' };
 
 export function isJson(text: string): boolean {
-  return /^\s*[[{]/.test(text);
+  return /^\s*[[{]/.test(text.slice(0, 1000));
 }
 
-export function cursorPath(text: string, position: Position): CursorPath {
-  const offset = offsetAt(text, position);
-  return isJson(text) ? jsonCursor(text, offset) : yamlCursor(text, offset, position);
+/**
+ * The cursor's path. `parsed` is the analysis's source tree of this same text; when it is absent or
+ * of another version, the text is scanned instead (linear, no parse).
+ */
+export function cursorPath(text: string, position: Position, parsed?: ParsedSource): CursorPath {
+  if (text.length > MAX_CONFIG_BYTES) return NOWHERE;
+  const current = parsed && parsed.text === text ? parsed : undefined;
+  const lines = current?.lines ?? new LineIndex(text);
+  const offset = lines.offset(position);
+  const json = current ? current.language === 'json' : isJson(text);
+  if (json) {
+    // The analysis refused the file (too deep) or it was never read: jsonc's scanner recurses too.
+    if (current ? current.documents.length === 0 : jsonTooDeep(text, MAX_NESTING) !== -1) return NOWHERE;
+    return jsonCursor(text, offset, lines);
+  }
+  return yamlCursor(current, lines, offset, position);
 }
 
-function jsonCursor(text: string, offset: number): CursorPath {
+function jsonCursor(text: string, offset: number, lines: LineIndex): CursorPath {
   const location = getLocation(text, offset);
   const node = location.previousNode;
   const prefix = node && node.type === 'string' ? text.slice(node.offset + 1, offset) : '';
   let keyRange: Range | undefined;
-  if (node && location.isAtPropertyKey) keyRange = rangeOf(text, node.offset, node.offset + node.length);
+  if (node && location.isAtPropertyKey) keyRange = lines.range(node.offset, node.offset + node.length);
   return { path: location.path.filter((p) => p !== ''), onKey: location.isAtPropertyKey, keyRange, prefix };
 }
 
-function yamlCursor(text: string, offset: number, position: Position): CursorPath {
-  const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, keepSourceTokens: false, uniqueKeys: false });
-  const lineText = text.slice(offset - position.character).split('\n', 1)[0];
-  const beforeCursor = lineText.slice(0, position.character);
-  const found = findInYaml(document.contents as YamlNode | null, offset, []);
+function yamlCursor(parsed: ParsedSource | undefined, lines: LineIndex, offset: number, position: Position): CursorPath {
+  const lineText = lines.lineText(position.line);
+  const beforeCursor = lineText.slice(0, Math.max(0, offset - lines.lineStart(position.line)));
+  let found: TreeHit | undefined;
+  for (const document of parsed?.documents ?? []) {
+    if (document.root && offset >= document.root.start && offset <= document.root.end) found = findInTree(document.root, offset, [], 0, lines);
+    if (found) break;
+  }
+  if (!found && !parsed) found = keyOnLine(lineText, lines.lineStart(position.line), offset, parentPathByIndent(lines, position.line, indentOf(lineText)));
   if (found) {
-    const [start, end] = found.keyOffsets ?? [offset, offset];
     return {
       path: found.path,
       onKey: found.onKey,
-      keyRange: found.keyOffsets ? rangeOf(text, start, end) : undefined,
-      prefix: found.onKey ? beforeCursor.trimStart().replace(/^-\s*/, '') : beforeCursor.replace(/^.*:\s*/, ''),
+      keyRange: found.keyOffsets ? lines.range(found.keyOffsets[0], found.keyOffsets[1]) : undefined,
+      prefix: found.onKey ? stripDash(beforeCursor.trimStart()) : afterColon(beforeCursor),
+    };
+  }
+  // After `key:` with nothing written yet (an empty value has no node of its own): the key's value.
+  const onLine = readKeyLine(lineText);
+  if (onLine && beforeCursor.length > onLine.colon) {
+    const lineStart = lines.lineStart(position.line);
+    return {
+      path: [...parentPathByIndent(lines, position.line, indentOf(lineText)), onLine.key],
+      onKey: false,
+      keyRange: lines.range(lineStart + onLine.start, lineStart + onLine.end),
+      prefix: afterColon(beforeCursor),
     };
   }
   // On an empty or partial line: the mapping is the one whose keys are indented like this line.
-  const indent = beforeCursor.length - beforeCursor.trimStart().length;
+  const hasColon = beforeCursor.includes(':');
   return {
-    path: parentPathByIndent(text, offset - position.character, indent),
-    onKey: !beforeCursor.includes(':'),
-    prefix: beforeCursor.includes(':') ? beforeCursor.replace(/^.*:\s*/, '') : beforeCursor.trimStart(),
+    path: parentPathByIndent(lines, position.line, indentOf(beforeCursor)),
+    onKey: !hasColon,
+    prefix: hasColon ? afterColon(beforeCursor) : beforeCursor.trimStart(),
   };
 }
 
-interface YamlHit {
+interface TreeHit {
   path: (string | number)[];
   onKey: boolean;
   keyOffsets?: [number, number];
 }
 
-function findInYaml(node: YamlNode | null, offset: number, path: (string | number)[]): YamlHit | undefined {
-  if (!node) return undefined;
-  if (isMap(node)) {
-    for (const pair of node.items) {
-      if (!isPair(pair)) continue;
-      const key = pair.key as YamlNode | null;
-      const keyName = isScalar(key) ? String(key.value) : '';
-      const keyRange = key?.range;
-      if (keyRange && offset >= keyRange[0] && offset <= keyRange[1]) {
-        return { path: [...path, keyName], onKey: true, keyOffsets: [keyRange[0], keyRange[1]] };
+function contains(node: { start: number; end: number }, offset: number): boolean {
+  return offset >= node.start && offset <= node.end;
+}
+
+/** The key or value under `offset` in the analysis's tree. Entries merged in from an anchor elsewhere are skipped. */
+function findInTree(node: SourceNode, offset: number, path: (string | number)[], depth: number, lines: LineIndex): TreeHit | undefined {
+  if (depth > MAX_NESTING) return undefined;
+  if (node.kind === 'map') {
+    for (const entry of node.entries) {
+      if (entry.keyStart < node.start || entry.keyEnd > node.end) continue;
+      if (offset >= entry.keyStart && offset <= entry.keyEnd) {
+        return { path: [...path, entry.key], onKey: true, keyOffsets: [entry.keyStart, entry.keyEnd] };
       }
-      const value = pair.value as YamlNode | null;
-      const valueRange = value?.range;
-      if (valueRange && offset >= valueRange[0] && offset <= valueRange[1]) {
-        if (isScalar(value)) return { path: [...path, keyName], onKey: false, keyOffsets: keyRange ? [keyRange[0], keyRange[1]] : undefined };
-        const inner = findInYaml(value, offset, [...path, keyName]);
-        if (inner) return inner;
+      const value = entry.value;
+      // `key:` with nothing after it yet: the rest of the key's line is where its value goes.
+      if (value.start === value.end && value.kind === 'scalar' && offset > entry.keyEnd && lines.position(offset).line === lines.position(entry.keyEnd).line) {
+        return { path: [...path, entry.key], onKey: false, keyOffsets: [entry.keyStart, entry.keyEnd] };
       }
+      if (value.start === value.end || !contains(value, offset) || value.start < entry.keyEnd) continue;
+      if (value.kind === 'scalar') return { path: [...path, entry.key], onKey: false, keyOffsets: [entry.keyStart, entry.keyEnd] };
+      const inner = findInTree(value, offset, [...path, entry.key], depth + 1, lines);
+      if (inner) return inner;
     }
-  } else if (isSeq(node)) {
+  } else if (node.kind === 'seq') {
     for (let index = 0; index < node.items.length; index++) {
-      const item = node.items[index] as YamlNode | null;
-      const range = item?.range;
-      if (range && offset >= range[0] && offset <= range[1]) {
-        const inner = findInYaml(item, offset, [...path, index]);
+      const item = node.items[index]!;
+      if (item.kind !== 'scalar' && contains(item, offset)) {
+        const inner = findInTree(item, offset, [...path, index], depth + 1, lines);
         if (inner) return inner;
       }
     }
@@ -110,36 +135,87 @@ function findInYaml(node: YamlNode | null, offset: number, path: (string | numbe
   return undefined;
 }
 
-/** Walks up from the cursor's line to the nearest less-indented `key:` lines to build the path. */
-function parentPathByIndent(text: string, lineStart: number, indent: number): string[] {
-  const before = text.slice(0, lineStart).split('\n');
+/** Leading spaces and tabs. */
+function indentOf(line: string): number {
+  let i = 0;
+  while (i < line.length && (line[i] === ' ' || line[i] === '\t')) i++;
+  return i;
+}
+
+function stripDash(text: string): string {
+  return text.startsWith('-') ? text.slice(1).trimStart() : text;
+}
+
+/** What follows the last colon (the value typed so far). */
+function afterColon(text: string): string {
+  const colon = text.lastIndexOf(':');
+  return colon === -1 ? text : text.slice(colon + 1).trimStart();
+}
+
+interface KeyOnLine {
+  key: string;
+  /** Offsets of the key within the line. */
+  start: number;
+  end: number;
+  /** Index of the colon. */
+  colon: number;
+  /** Nothing but an optional anchor follows the colon (the key opens a nested block). */
+  opensBlock: boolean;
+}
+
+/** `  - key: value  # comment` read by hand: the key, where it is, and whether a block follows. */
+function readKeyLine(line: string): KeyOnLine | undefined {
+  let i = indentOf(line);
+  if (line[i] === '-' && (line[i + 1] === ' ' || line[i + 1] === '\t')) {
+    i++;
+    while (i < line.length && (line[i] === ' ' || line[i] === '\t')) i++;
+  }
+  const start = i;
+  const first = line[i];
+  if (first === undefined || first === ':' || first === '#' || first === ' ' || first === '\t') return undefined;
+  while (i < line.length && line[i] !== ':' && line[i] !== '#') i++;
+  if (line[i] !== ':') return undefined;
+  const colon = i;
+  let end = colon;
+  while (end > start && (line[end - 1] === ' ' || line[end - 1] === '\t')) end--;
+  let rest = colon + 1;
+  while (rest < line.length && (line[rest] === ' ' || line[rest] === '\t')) rest++;
+  if (line[rest] === '&') {
+    while (rest < line.length && line[rest] !== ' ' && line[rest] !== '\t') rest++;
+    while (rest < line.length && (line[rest] === ' ' || line[rest] === '\t')) rest++;
+  }
+  const key = unquote(line.slice(start, end));
+  return { key, start, end, colon, opensBlock: rest >= line.length || line[rest] === '#' };
+}
+
+function unquote(key: string): string {
+  const first = key[0];
+  const last = key[key.length - 1];
+  return key.length >= 2 && (first === '"' || first === "'") && last === first ? key.slice(1, -1) : key;
+}
+
+/** Without a tree: the key written on the cursor's line, under the keys that enclose the line. */
+function keyOnLine(line: string, lineStart: number, offset: number, parents: string[]): TreeHit | undefined {
+  const found = readKeyLine(line);
+  if (!found) return undefined;
+  const column = offset - lineStart;
+  const keyOffsets: [number, number] = [lineStart + found.start, lineStart + found.end];
+  if (column >= found.start && column <= found.end) return { path: [...parents, found.key], onKey: true, keyOffsets };
+  if (column > found.colon && !found.opensBlock) return { path: [...parents, found.key], onKey: false, keyOffsets };
+  return undefined;
+}
+
+/** Walks up from the cursor's line to the nearest less-indented `key:` lines to build the path (one pass). */
+function parentPathByIndent(lines: LineIndex, cursorLine: number, indent: number): string[] {
   const path: string[] = [];
   let limit = indent;
-  for (let i = before.length - 1; i >= 0 && limit > 0; i--) {
-    const line = before[i];
-    if (!line.trim() || line.trimStart().startsWith('#')) continue;
-    const lineIndent = line.length - line.trimStart().length;
-    const match = /^\s*(?:-\s+)?([^\s:#][^:#]*?)\s*:\s*(?:&\S+\s*)?$/.exec(line);
-    if (lineIndent < limit && match) {
-      path.unshift(match[1].replace(/^["']|["']$/g, ''));
-      limit = lineIndent;
-    } else if (lineIndent < limit) {
-      limit = lineIndent;
-    }
+  for (let line = cursorLine - 1; line >= 0 && limit > 0; line--) {
+    const text = lines.lineText(line);
+    const lineIndent = indentOf(text);
+    if (lineIndent === text.length || text[lineIndent] === '#' || lineIndent >= limit) continue;
+    const found = readKeyLine(text);
+    if (found?.opensBlock) path.unshift(found.key);
+    limit = lineIndent;
   }
   return path;
-}
-
-export function rangeOf(text: string, start: number, end: number): Range {
-  return { start: positionAt(text, start), end: positionAt(text, end) };
-}
-
-export function positionAt(text: string, offset: number): Position {
-  let line = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, character: offset - lineStart };
 }

@@ -4,6 +4,7 @@
  */
 import { MarkupKind, type Hover } from 'vscode-languageserver-types';
 import type { Analysis } from '../core/analyze';
+import { parsedSourceOf } from '../core/config/read';
 import { lookupKey, type KeyDoc } from '../core/config/keys';
 import { formatBytes, formatCount, formatPercent, formatSeconds, formatSpeedup } from '../core/format/units';
 import { approximatePrefix, constantValueText, memoryxText, parametersText, waferOccupancyText } from '../core/format/figures';
@@ -15,7 +16,7 @@ import { exploreTableMarkdown } from '../core/format/planText';
 export function hover(text: string, analysis: Analysis, position: Position, dependents: Analysis[]): Hover | null {
   const format = analysis.document.format;
   if (format === 'unknown') return null;
-  const at = cursorPath(text, position);
+  const at = cursorPath(text, position, parsedSourceOf(analysis.document));
   if (!at.path.length) return null;
   const key = lookupKey(format as ConfigFormat, at.path);
   if (!key) return null;

@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { LspTestClient, fileUri } from './lspClient';
 
 const MODEL_TEXT = readFileSync('examples/1t/gpt-1t.yaml', 'utf8');
+/** JSON-RPC's code for a request whose params are malformed. */
+const INVALID_PARAMS = -32602;
 
 /** Deterministic bytes (xorshift), so a failure reproduces. */
 function randomText(length: number, seed: number): string {
@@ -76,11 +78,13 @@ describe('server robustness', function () {
     await client.waitForResult(uri);
     // Positions far outside the document, a layer that does not exist, zero systems.
     await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 99999, character: 99999 } });
-    await client.request('textDocument/completion', { textDocument: { uri }, position: { line: -1, character: -5 } });
+    await assert.rejects(
+      client.request('textDocument/completion', { textDocument: { uri }, position: { line: -1, character: -5 } }),
+      (error: { code?: number }) => error.code === INVALID_PARAMS,
+    );
     const heatmap = await client.request<{ layer: number } | null>('waferscope/heatmap', { uri, layer: 1e9 });
     assert.ok(heatmap === null || heatmap.layer >= 0);
-    const timeline = await client.request('waferscope/timeline', { uri, systems: 0 });
-    assert.equal(timeline, null);
+    await assert.rejects(client.request('waferscope/timeline', { uri, systems: 0 }), (error: { code?: number }) => error.code === INVALID_PARAMS);
     // Still alive: a fresh change is analysed.
     const version = await client.change(uri, MODEL_TEXT.replace('num_heads: 160', 'num_heads: 128'));
     const result = await client.waitForResult(uri, (r) => r.version === version);

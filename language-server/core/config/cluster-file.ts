@@ -50,9 +50,11 @@ export function parseCapacity(value: ScalarValue): CapacityResult {
   if (typeof value !== 'string') {
     return { error: 'capacity must be a number of bytes or a string such as "55 TB" or "2 TiB".' };
   }
-  const match = /^\s*((?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*([A-Za-z]*)\s*$/.exec(value);
+  // Trimmed first: the pattern's \s* runs would backtrack over a long run of spaces.
+  const written = value.trim();
+  const match = written.length > 64 ? null : /^((?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*([A-Za-z]*)$/.exec(written);
   if (!match) {
-    return { error: `capacity '${value}' is not a number with a unit (for example 55 TB, 1.5 TB, 512 GiB, 2 TiB).` };
+    return { error: `capacity '${shortened(written)}' is not a number with a unit (for example 55 TB, 1.5 TB, 512 GiB, 2 TiB).` };
   }
   const amount = Number(match[1]);
   const unitText = match[2] ?? '';
@@ -65,11 +67,16 @@ export function parseCapacity(value: ScalarValue): CapacityResult {
     };
   }
   const bytes = amount * multiplier;
-  if (!Number.isFinite(bytes) || bytes <= 0) return { error: `capacity must be positive, not '${value}'.` };
+  if (!Number.isFinite(bytes) || bytes <= 0) return { error: `capacity must be positive, not '${shortened(written)}'.` };
   return { bytes: Math.round(bytes) };
 }
 
-function defaultName(file: string): string {
+function shortened(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}...` : text;
+}
+
+/** The cluster's name when the file gives none: the file name without its extensions. */
+export function defaultName(file: string): string {
   return basename(file).replace(/\.cluster\.(ya?ml|json)$/i, '').replace(/\.(ya?ml|json)$/i, '');
 }
 

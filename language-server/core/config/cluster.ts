@@ -5,6 +5,7 @@
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { ClusterDescription, ConfigDocument, CoreDiagnostic, Range } from '../types';
+import { defaultName } from './cluster-file';
 import { readConfig } from './read';
 
 export { parseCapacity, readClusterFile } from './cluster-file';
@@ -29,6 +30,11 @@ export interface ResolveClusterOptions {
   readFile: (absPath: string) => string | undefined;
   /** `--systems N` on the command line: overrides the cluster's system count. */
   systemsOverride?: number;
+  /**
+   * Whether a file lies inside the workspace. Of a file outside it (read only because the user named
+   * it explicitly) no message quotes content and no quick fix edits it. Absent: every file is inside.
+   */
+  isWorkspaceFile?: (absPath: string) => boolean;
 }
 
 export interface ResolvedCluster {
@@ -53,10 +59,12 @@ function safeRead(readFile: ResolveClusterOptions['readFile'], path: string): st
   }
 }
 
-function firstError(document: ConfigDocument): string {
+/** What is wrong with a cluster file; of a file outside the workspace only where and of what kind, never its text. */
+function firstError(document: ConfigDocument, inside: boolean): string {
   const error = document.diagnostics.find((d) => d.severity === 'error');
   if (!error) return document.format === 'cluster' ? 'it has no usable cluster block' : 'it is not a cluster file';
-  return `line ${error.range.start.line + 1}: ${error.message}`;
+  const where = `line ${error.range.start.line + 1}`;
+  return inside ? `${where}: ${error.message}` : `${where}: ${error.code}; open the file to see the problem`;
 }
 
 /** Reads one candidate cluster file; a diagnostic at `range` when it cannot be used. */
@@ -75,14 +83,21 @@ function load(
       diagnostics: [{ severity, code: 'cluster-not-found', message: `Cluster file ${path} cannot be read; ${fallbackNote}`, range }],
     };
   }
+  const inside = options.isWorkspaceFile?.(path) ?? true;
   const document = readConfig(path, text);
   if (document.format !== 'cluster' || !document.cluster) {
     return {
       cluster: defaultCluster(),
       diagnostics: [
-        { severity, code: 'invalid-value', message: `Cluster file ${path} is not valid (${firstError(document)}); ${fallbackNote}`, range },
+        { severity, code: 'invalid-value', message: `Cluster file ${path} is not valid (${firstError(document, inside)}); ${fallbackNote}`, range },
       ],
     };
+  }
+  if (!inside) {
+    // Named explicitly by the user, yet outside the workspace: its numbers are used, its text is not
+    // repeated (the name comes from the file name) and no quick fix edits it (no clusterDocument).
+    const cluster: ClusterDescription = { ...document.cluster, name: defaultName(path), origin: { kind, file: path } };
+    return { cluster, diagnostics: [] };
   }
   const cluster: ClusterDescription = { ...document.cluster, origin: { kind, file: path } };
   return { cluster, diagnostics: [], clusterDocument: document };

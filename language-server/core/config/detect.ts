@@ -4,7 +4,7 @@
  * no diagnostics (docker-compose files, package.json, tsconfig.json, CI workflows, ...).
  */
 import type { ConfigFormat } from '../types';
-import { asMap, entryOf, valueOf, type SourceNode } from './source';
+import { asMap, entryOf, hasKeyLine, valueOf, type SourceNode } from './source';
 
 export function isClusterFileName(file: string): boolean {
   return /\.cluster\.(ya?ml|json)$/i.test(file);
@@ -51,7 +51,7 @@ export function guessFormatFromText(file: string, text: string): ConfigFormat | 
   const head = text.slice(0, 200_000);
   if (/^trainer\s*:/m.test(head)) return 'modelzoo-trainer';
   if (/^(train_input|runconfig)\s*:/m.test(head) && /^model\s*:/m.test(head)) return 'modelzoo-legacy';
-  if (/^cluster\s*:/m.test(head) && /^\s+memoryx\s*:/m.test(head)) return 'cluster';
+  if (hasKeyLine(head, 'cluster', 'top') && hasKeyLine(head, 'memoryx', 'indented')) return 'cluster';
   if (/"model_type"\s*:/.test(head)) return 'hf-config';
   return 'unknown';
 }

@@ -6,8 +6,11 @@
 export const LIMITS = {
   /** Largest published dense widths are ~2e4 (Llama-3.1-405B: 16,384). */
   hiddenSize: 1_000_000,
-  /** Deepest published LLMs have a few hundred blocks; the simulator keeps one object per block. */
-  numLayers: 10_000,
+  /**
+   * Deepest published LLMs have under 200 blocks (Llama-3.1-405B: 126). The simulator and the
+   * report keep one entry per block, so 10,000 made every published result 2 MB or more.
+   */
+  numLayers: 1_000,
   numHeads: 100_000,
   headDim: 100_000,
   /** Largest published dense FFN ~5e4 (Llama-3.1-405B: 53,248). */

@@ -9,7 +9,7 @@ import { ReadContext, formatNumber } from './context';
 import { detectFormat, guessFormatFromText } from './detect';
 import { readHfConfig, type HfReadOptions } from './hf';
 import { readModelZoo } from './modelzoo';
-import { asMap, LineIndex, parseSource, type SourceNode } from './source';
+import { asMap, LineIndex, parseSource, type ParsedSource, type SourceNode } from './source';
 
 /** Model Zoo configs are a few kilobytes; anything this big is not one. */
 export const MAX_CONFIG_BYTES = 5 * 1024 * 1024;
@@ -19,11 +19,11 @@ const START: Range = { start: { line: 0, character: 0 }, end: { line: 0, charact
 /** `# waferscope: cluster=<path>` (or `// ...` in JSONC) among the leading comment lines. */
 const CLUSTER_REFERENCE = /^(\s*(?:#|\/\/)\s*waferscope\s*:\s*cluster\s*=\s*)(.*?)\s*$/i;
 
-function findClusterReference(file: string, text: string, lines: LineIndex): ConfigDocument['clusterReference'] {
-  let offset = 0;
+function findClusterReference(file: string, lines: LineIndex): ConfigDocument['clusterReference'] {
   for (let line = 0; line < lines.lineCount && line < 200; line++) {
-    const end = text.indexOf('\n', offset);
-    const lineText = text.slice(offset, end === -1 ? text.length : end).replace(/\r$/, '');
+    const lineText = lines.lineText(line);
+    // A comment line is short; a 100,000-character one is not the reference and is not matched.
+    if (lineText.length > 1024) break;
     const trimmed = lineText.trim();
     if (trimmed !== '' && !trimmed.startsWith('#') && !trimmed.startsWith('//')) break;
     const match = CLUSTER_REFERENCE.exec(lineText);
@@ -42,8 +42,6 @@ function findClusterReference(file: string, text: string, lines: LineIndex): Con
         range: { start: { line, character: startColumn }, end: { line, character: startColumn + written.length } },
       };
     }
-    if (end === -1) break;
-    offset = end + 1;
   }
   return undefined;
 }
@@ -89,6 +87,12 @@ function readUnsafe(file: string, text: string, options: HfReadOptions): ConfigD
     }
   }
   if (format === 'unknown') {
+    if (parsed.diagnostics.some((d) => d.code === 'too-deeply-nested')) {
+      // Not read at all; whether it is a config is only a guess, so another file's YAML gets a warning.
+      const guessed = guessFormatFromText(file, text);
+      const diagnostics = parsed.diagnostics.map((d) => ({ ...d, severity: guessed === 'unknown' ? ('warning' as const) : d.severity }));
+      return { file, format: guessed, sources: {}, diagnostics };
+    }
     if (parsed.diagnostics.some((d) => d.severity === 'error')) {
       // Broken beyond recognition, but the text still says what it is: show the syntax errors.
       const guessed = guessFormatFromText(file, text);
@@ -99,6 +103,9 @@ function readUnsafe(file: string, text: string, options: HfReadOptions): ConfigD
 
   const ctx = new ReadContext(parsed);
   const document: ConfigDocument = { file, format, sources: ctx.sources, diagnostics: [] };
+  // Hover and completion find the cursor in this tree instead of parsing the text again. Not
+  // enumerable: it stays out of JSON reports and of the worker's reply (structured clone skips it).
+  Object.defineProperty(document, PARSED, { value: parsed, enumerable: false });
   const map = asMap(root);
   if (format === 'cluster') {
     const cluster = readClusterFile(ctx, root, file);
@@ -115,7 +122,7 @@ function readUnsafe(file: string, text: string, options: HfReadOptions): ConfigD
     if (result.unmodelledFamily) document.unmodelledFamily = result.unmodelledFamily;
   }
   if (format !== 'cluster') {
-    const reference = findClusterReference(file, text, parsed.lines);
+    const reference = findClusterReference(file, parsed.lines);
     if (reference) document.clusterReference = reference;
   }
   // After a syntax error the tree is a guess; what the readers say about it (missing keys, odd
@@ -123,6 +130,13 @@ function readUnsafe(file: string, text: string, options: HfReadOptions): ConfigD
   const broken = parsed.diagnostics.some((d) => d.severity === 'error');
   document.diagnostics = broken ? parsed.diagnostics : [...parsed.diagnostics, ...ctx.diagnostics];
   return document;
+}
+
+const PARSED = Symbol('parsed source');
+
+/** The source tree `readConfig` read the document from (absent when it refused the file, or after a worker round trip). */
+export function parsedSourceOf(document: ConfigDocument): ParsedSource | undefined {
+  return (document as unknown as Record<symbol, ParsedSource | undefined>)[PARSED];
 }
 
 /**

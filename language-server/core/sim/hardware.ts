@@ -35,6 +35,7 @@
  * | chinchilla_tokens_per_parameter | 20 | 20 | tokens | no (Hoffmann et al. 2022) |
  * | system_power | 23e3 | 23e3 | W per system | yes (third-party figure; the planner's energy) |
  */
+import { overrideBounds } from './overrideBounds';
 import type { ClusterDescription } from '../types';
 import type { ConstantUse } from '../report';
 import { didYouMean } from '../config/suggest';
@@ -335,6 +336,8 @@ export interface ResolvedHardware {
   unknownOverrides: string[];
   /** Overrides whose value is not a finite positive number; they are ignored. */
   invalidOverrides: string[];
+  /** Overrides outside the plausible range of their constant (overrideBounds.ts); they are ignored. */
+  outOfRangeOverrides: { name: string; min: number; max: number }[];
   /** Set when `cluster.system` names no preset; CS-3 is used instead. */
   unknownSystem?: string;
 }
@@ -359,6 +362,7 @@ export function resolveHardware(cluster: Pick<ClusterDescription, 'system' | 'ov
 
   const unknownOverrides: string[] = [];
   const invalidOverrides: string[] = [];
+  const outOfRangeOverrides: ResolvedHardware['outOfRangeOverrides'] = [];
   const overrides = cluster?.overrides && typeof cluster.overrides === 'object' ? cluster.overrides : {};
   for (const [name, raw] of Object.entries(overrides)) {
     const constant = table.get(name);
@@ -369,6 +373,11 @@ export function resolveHardware(cluster: Pick<ClusterDescription, 'system' | 'ov
     const value = typeof raw === 'number' ? raw : Number(raw);
     if (!Number.isFinite(value) || value <= 0) {
       invalidOverrides.push(name);
+      continue;
+    }
+    const bounds = overrideBounds(name, constant.value);
+    if (value < bounds.min || value > bounds.max) {
+      outOfRangeOverrides.push({ name, ...bounds });
       continue;
     }
     constant.value = value;
@@ -427,7 +436,7 @@ export function resolveHardware(cluster: Pick<ClusterDescription, 'system' | 'ov
     return use;
   });
 
-  return { hw, constants, unknownOverrides, invalidOverrides, unknownSystem };
+  return { hw, constants, unknownOverrides, invalidOverrides, outOfRangeOverrides, unknownSystem };
 }
 
 /** Closest known constant name, for "did you mean" on unknown overrides (the readers' own matcher). */

@@ -259,6 +259,55 @@ export interface TimelineContext {
   timeToTrain: { tokens: number; basis: string };
 }
 
+/**
+ * Past this many layers one bar per layer and lane is more than a timeline can show (a chart a few
+ * hundred pixels wide) or a panel should receive: 10,000 layers made a 9 MB result.
+ */
+export const MAX_DETAILED_TIMELINE_LAYERS = 256;
+
+/**
+ * Merges runs of consecutive layers into one bar per lane when a model has more than
+ * MAX_DETAILED_TIMELINE_LAYERS layers: the bar spans the run, names it ("layers 1-40: forward") and
+ * carries the bound of its longest member. Times are unchanged; only the picture gets coarser.
+ */
+export function aggregateLayerBars(bars: TimelineBar[], maxLayers = MAX_DETAILED_TIMELINE_LAYERS): void {
+  let layerCount = 0;
+  for (const bar of bars) if (bar.layer !== undefined) layerCount = Math.max(layerCount, bar.layer + 1);
+  if (layerCount <= maxLayers) return;
+  const perGroup = Math.ceil(layerCount / maxLayers);
+  const groups = new Map<string, { bar: TimelineBar; first: number; last: number; longest: number }>();
+  const merged: TimelineBar[] = [];
+  for (const bar of bars) {
+    if (bar.layer === undefined) {
+      merged.push(bar);
+      continue;
+    }
+    const group = Math.floor(bar.layer / perGroup);
+    const key = `${bar.lane}:${group}`;
+    const what = bar.label.slice(bar.label.indexOf(': ') + 2);
+    const existing = groups.get(key);
+    if (!existing) {
+      const copy: TimelineBar = { ...bar, label: what };
+      groups.set(key, { bar: copy, first: bar.layer, last: bar.layer, longest: bar.end - bar.start });
+      merged.push(copy);
+      continue;
+    }
+    existing.bar.start = Math.min(existing.bar.start, bar.start);
+    existing.bar.end = Math.max(existing.bar.end, bar.end);
+    existing.first = Math.min(existing.first, bar.layer);
+    existing.last = Math.max(existing.last, bar.layer);
+    if (bar.end - bar.start > existing.longest) {
+      existing.longest = bar.end - bar.start;
+      existing.bar.bound = bar.bound;
+    }
+  }
+  for (const { bar, first, last } of groups.values()) {
+    bar.layer = first;
+    bar.label = `layers ${first + 1}-${last + 1}: ${bar.label}`;
+  }
+  bars.splice(0, bars.length, ...merged);
+}
+
 /** The full timeline result with bars for one micro-batch in detail. */
 export function buildTimeline(context: TimelineContext): TimelineResult {
   const bars: TimelineBar[] = [];
@@ -269,6 +318,7 @@ export function buildTimeline(context: TimelineContext): TimelineResult {
     bar.start += broadcastLatency;
     bar.end += broadcastLatency;
   }
+  aggregateLayerBars(bars);
   const step = stepTiming(micro, context.accumulationSteps, context.updateSeconds, swarmxSeconds);
   const n = step.accumulationSteps;
   let cursor = broadcastLatency + micro.seconds;

@@ -4,7 +4,7 @@ import { DEFAULT_CLUSTER, parseCapacity, resolveCluster } from '../../../languag
 import { CLUSTER_BLOCK_KEYS, MEMORYX_BLOCK_KEYS } from '../../../language-server/core/config/keys';
 import { readConfig } from '../../../language-server/core/config/read';
 import type { ConfigDocument } from '../../../language-server/core/types';
-import { errors, only, rangeAfter, rangeOfText } from './helpers';
+import { errors, only, rangeAfter, rangeOfText, SMALL_TRAINER_MODEL } from './helpers';
 
 const CLUSTER = `cluster:
   name: Kingfisher-16
@@ -15,19 +15,7 @@ const CLUSTER = `cluster:
   overrides: {}
 `;
 
-const MODEL = `trainer:
-  init:
-    model:
-      name: gpt3
-      hidden_size: 768
-      num_hidden_layers: 12
-      num_heads: 12
-      filter_size: 3072
-      vocab_size: 50257
-  fit:
-    train_dataloader:
-      batch_size: 16
-`;
+const MODEL = SMALL_TRAINER_MODEL;
 
 describe('cluster files: capacity units', () => {
   it('reads bytes and decimal / binary units', () => {

@@ -87,7 +87,8 @@ describe('fuzz: readConfig never throws and stays fast', function () {
       slowest = Math.max(slowest, Date.now() - t0);
       assert.ok(Array.isArray(doc.diagnostics), `round ${round}`);
       assert.ok(!doc.diagnostics.some((d) => d.code === 'internal-error'), `round ${round}: ${JSON.stringify(doc.diagnostics)}`);
-      const lineCount = text.split('\n').length;
+      // Lines as LSP counts them: \r\n, \r and \n each end one.
+      const lineCount = text.split(/\r\n|\r|\n/).length;
       for (const d of doc.diagnostics) {
         assert.ok(d.range.start.line >= 0 && d.range.end.line < lineCount + 1, `round ${round}: range ${JSON.stringify(d.range)}`);
         assert.ok(typeof d.message === 'string' && d.message.length > 0);

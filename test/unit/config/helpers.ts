@@ -73,3 +73,18 @@ export function rangeAfter(text: string, anchor: string, needle: string): Range 
   if (at === -1) throw new Error(`'${needle}' not after '${anchor}'`);
   return { start: positionAt(text, at), end: positionAt(text, at + needle.length) };
 }
+
+/** The smallest trainer-layout model config (GPT-2 small shape), for tests about something else. */
+export const SMALL_TRAINER_MODEL = `trainer:
+  init:
+    model:
+      name: gpt3
+      hidden_size: 768
+      num_hidden_layers: 12
+      num_heads: 12
+      filter_size: 3072
+      vocab_size: 50257
+  fit:
+    train_dataloader:
+      batch_size: 16
+`;
