@@ -596,7 +596,7 @@ function simulateUnsafe(input: SimulationInput): SimulationOutput {
   findings.push(...memoryxFindings(p, memoryx));
   findings.push(...waferFindings(p, wafer, micro, perSystemBatch));
   // A run that cannot fit has no I/O balance to tune: the fit errors say what to change first.
-  if (wafer.fits) findings.push(...ioFindings(p, microBatchCost(p, micro), evaluation.microBatchSource));
+  if (wafer.fits) findings.push(...ioFindings(p, microBatchCost(p, micro), evaluation.microBatchSource, split));
   const configured = input.training?.numCsx;
   const clusterSystems = positiveInt(input.cluster?.systems, 1);
   if (typeof configured === 'number' && Number.isFinite(configured) && configured > clusterSystems) {
@@ -740,7 +740,7 @@ function waferFindings(p: Prepared, wafer: WaferResult, micro: number, perSystem
   }];
 }
 
-function ioFindings(p: Prepared, cost: MicroBatchCost, source: 'config' | 'auto'): Finding[] {
+function ioFindings(p: Prepared, cost: MicroBatchCost, source: 'config' | 'auto', split: SystemsSplit): Finding[] {
   const timing = cost.timing;
   const tokens = cost.microBatch * p.job.sequenceLength;
   const streaming = timing.streamForward + timing.streamBackward;
@@ -748,17 +748,32 @@ function ioFindings(p: Prepared, cost: MicroBatchCost, source: 'config' | 'auto'
   if (!(streaming > compute) || compute <= 0) return [];
   const needed = Math.ceil((tokens * streaming) / compute);
   const sequences = Math.ceil(needed / Math.max(1, p.job.sequenceLength));
+  // Advice the user can follow is a warning; a micro-batch that would bring a wafer error or a
+  // headroom warning is no advice, so then it is a note of what bounds the step.
+  const beyondWafer = sequences > p.maxMicroSram;
+  // The micro-batches the one rule allows: divisors of the per-system batch that keep the margin.
+  const allowed = p.maxMicroBudget >= 1 ? largestDivisorAtMost(split.perSystemBatch, p.maxMicroBudget, split.evenSplit) : 0;
+  const beyondMargin = !beyondWafer && allowed < sequences;
+  const margin = formatPercent(p.headroom, 0);
   return [
     {
       code: 'io-bound',
-      severity: 'warning',
+      severity: beyondWafer || beyondMargin ? 'information' : 'warning',
       message:
         `Weight streaming is not hidden by compute: a micro-batch of ${formatInteger(tokens)} tokens computes for ${formatSeconds(compute)} ` +
         `while its weights stream for ${formatSeconds(streaming)} at ${formatBytes(p.rates.ioBandwidth)}/s. About ${formatInteger(needed)} tokens ` +
         `per micro-batch (${formatInteger(sequences)} sequences) would be needed` +
-        (sequences > p.maxMicroSram ? `, more than fit on the wafer (${formatInteger(p.maxMicroSram)}).` : '.') +
+        (beyondWafer
+          ? `, more than fit on the wafer (${formatInteger(p.maxMicroSram)}): the step stays bound by the weight stream.`
+          : beyondMargin
+            ? `; the largest micro-batch that divides the per-system batch of ${formatInteger(split.perSystemBatch)} and keeps ${margin} headroom is ${formatInteger(allowed)}, so the step stays bound by the weight stream at this batch and headroom.`
+            : `; micro-batch ${formatInteger(allowed)} (the largest that keeps ${margin} headroom) carries enough.`) +
         (source === 'auto' ? ' (micro-batch chosen automatically)' : ''),
       field: 'training.microBatchSize',
+      fixes:
+        beyondWafer || beyondMargin || allowed === cost.microBatch
+          ? []
+          : [{ field: 'training.microBatchSize', value: allowed, title: `Set micro_batch_size to ${allowed} (hides the weight stream, keeps ${margin} headroom)` }],
     },
   ];
 }

@@ -114,6 +114,27 @@ describe('simulate: findings', () => {
     assert.ok(!shippedRun.findings.some((f) => f.code === 'io-bound'), 'the shipped 8 x 8192 tokens hide the stream');
   });
 
+  it('io-bound advice the rules allow is a warning with a fix that clears it; advice they forbid is a note', () => {
+    const llama70b = shipped.find((c) => c.file === 'llama__params_llama3p1_70b_msl_8k.yaml')!;
+    const s70 = buildModelStructure(llama70b.model);
+    const run = (microBatchSize: number) =>
+      simulate({ model: llama70b.model, structure: s70, training: { ...llama70b.training, microBatchSize }, cluster: cluster(1, 12 * TB) });
+    const small = run(1);
+    const finding = small.findings.find((f) => f.code === 'io-bound')!;
+    assert.equal(finding.severity, 'warning', finding.message);
+    const fix = finding.fixes?.[0];
+    assert.ok(fix && typeof fix.value === 'number' && fix.value > 1, finding.message);
+    const fixed = run(fix.value as number);
+    assert.deepEqual(fixed.findings.filter((f) => f.code === 'io-bound' || f.code.startsWith('wafer')).map((f) => f.code), []);
+    // The 1T example at auto: the tokens needed exceed what keeps the margin, so no fix, a note.
+    const oneT = simulate({ model: gpt1t, structure, training: gpt1tTraining, cluster: cluster(1, 55 * TB) });
+    const note = oneT.findings.find((f) => f.code === 'io-bound');
+    if (note) {
+      assert.equal(note.severity, 'information', note.message);
+      assert.deepEqual(note.fixes ?? [], []);
+    }
+  });
+
   it('num-csx-exceeds-cluster when the config asks for more systems than the cluster has', () => {
     const out = simulate({ model: gpt1t, structure, training: { ...gpt1tTraining, numCsx: 32 }, cluster: cluster(16, 55 * TB) });
     const finding = out.findings.find((f) => f.code === 'num-csx-exceeds-cluster')!;
