@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { WebviewToHost } from '../../protocol/index';
-import { activated, codeOf, EXTENSION_ID, open, resultFor, type WaferScopeApi, when, waferscopeDiagnostics, workspaceFile } from './helpers';
+import { activeApi, codeOf, EXTENSION_ID, open, resultFor, type WaferScopeApi, when, waferscopeDiagnostics, workspaceFile } from './helpers';
 
 /** A 1T config that names the 12 TB cluster beside it (examples/1t is copied to 1t/ by the launcher). */
 async function writeTwelveTerabyteConfig(): Promise<vscode.Uri> {
@@ -33,11 +33,7 @@ describe('WaferScope features in VS Code', function () {
   let api: WaferScopeApi;
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<WaferScopeApi>(EXTENSION_ID);
-    assert.ok(extension);
-    await open('gpt3-xl.yaml');
-    await activated(extension);
-    api = extension.exports;
+    api = await activeApi();
   });
 
   it('shows the MemoryX error for 1T on 12 TB, and applying its quick fix makes it go away', async () => {

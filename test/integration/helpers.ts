@@ -78,6 +78,15 @@ export function activated(extension: vscode.Extension<unknown>, timeoutMs = WAIT
   });
 }
 
+/** Opens a model config (which activates the extension) and returns the extension's test API. */
+export async function activeApi(configFile = 'gpt3-xl.yaml'): Promise<WaferScopeApi> {
+  const extension = vscode.extensions.getExtension<WaferScopeApi>(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is installed`);
+  await open(configFile);
+  await activated(extension);
+  return extension.exports;
+}
+
 export function resultFor(api: WaferScopeApi, uri: vscode.Uri): Promise<ResultNotification> {
   return when(
     api.onDidReceiveResult,

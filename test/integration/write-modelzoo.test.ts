@@ -5,18 +5,14 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activated, EXTENSION_ID, open, resultFor, type WaferScopeApi, when, workspaceFile } from './helpers';
+import { activeApi, open, resultFor, type WaferScopeApi, when, workspaceFile } from './helpers';
 
 describe('Convert a config.json to Model Zoo YAML in VS Code', function () {
   this.timeout(90000);
   let api: WaferScopeApi;
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<WaferScopeApi>(EXTENSION_ID);
-    assert.ok(extension);
-    await open('gpt3-xl.yaml');
-    await activated(extension);
-    api = extension.exports;
+    api = await activeApi();
   });
 
   it('creates params_llama_from_hf.yaml beside the config, read to the same count', async () => {

@@ -2,23 +2,13 @@
 // 12 TB cluster file, and watch the 1T config turn red in the status bar and the Problems panel
 // without a reload; pick the embedded default again and it fits.
 import * as assert from 'node:assert/strict';
-import { openProblems, quickOpen, runCommand, screenshot, STEP_TIMEOUT_MS, waitForMarker } from './lib/workbench.mjs';
+import { openProblems, pickCluster, quickOpen, screenshot, STEP_TIMEOUT_MS, waitForMarker } from './lib/workbench.mjs';
 
-const QUICK_INPUT = '.quick-input-widget';
-const QUICK_INPUT_ROW = `${QUICK_INPUT} .quick-input-list .monaco-list-row`;
 
 function statusItem(page, text) {
   return page.locator('.statusbar-item', { hasText: text }).first();
 }
 
-async function pickCluster(page, rowText) {
-  await runCommand(page, 'WaferScope: Select Cluster...');
-  // The command opens its own quick pick once it has listed the workspace's cluster files.
-  const row = page.locator(QUICK_INPUT_ROW, { hasText: rowText }).first();
-  await row.waitFor({ timeout: STEP_TIMEOUT_MS });
-  await row.click();
-  await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
-}
 
 export const scenarios = [
   {

@@ -4,7 +4,7 @@
 // width (element boxes measured), and the panel in light, dark and high-contrast themes
 // (screenshots to look at).
 import * as assert from 'node:assert/strict';
-import { activeTab, quickOpen, runCommand, screenshot, STEP_TIMEOUT_MS, webviewContent } from './lib/workbench.mjs';
+import { activeTab, pickCluster, quickOpen, runCommand, screenshot, STEP_TIMEOUT_MS, webviewContent } from './lib/workbench.mjs';
 
 /** The panel's width once it is at most `limit` px (polled until the step timeout), else the last width seen. */
 async function panelWidthAtMost(content, limit) {
@@ -22,13 +22,6 @@ const QUICK_INPUT = '.quick-input-widget';
 const QUICK_INPUT_ROW = `${QUICK_INPUT} .quick-input-list .monaco-list-row`;
 const VIEWS = ['heatmap', 'timeline', 'memory', 'summary', 'plan'];
 
-async function pickCluster(page, rowText) {
-  await runCommand(page, 'WaferScope: Select Cluster...');
-  const row = page.locator(QUICK_INPUT_ROW, { hasText: rowText }).first();
-  await row.waitFor({ timeout: STEP_TIMEOUT_MS });
-  await row.click();
-  await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
-}
 
 async function openPanel(page) {
   await quickOpen(page, 'gpt-1t.yaml');

@@ -107,3 +107,12 @@ export async function waitForOutput(page, text) {
 export function webviewContent(page) {
   return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 }
+
+/** Runs Select Cluster and picks the row naming `rowText` (the command opens its own quick pick once it has listed the cluster files). */
+export async function pickCluster(page, rowText) {
+  await runCommand(page, 'WaferScope: Select Cluster...');
+  const row = page.locator(QUICK_INPUT_ROW, { hasText: rowText }).first();
+  await row.waitFor({ timeout: STEP_TIMEOUT_MS });
+  await row.click();
+  await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
+}
